@@ -1,0 +1,12 @@
+#!/bin/sh
+# Static checks: formatting, lint, and type-checking of every entry point with Deno.
+set -e
+cd "$(dirname "$0")/.."
+deno=node_modules/.bin/deno
+$deno fmt --check
+$deno lint
+entries=""
+for f in main.ts worker.ts cli.ts serve.ts interpreter/mod.ts worker/mod.ts; do
+  [ -f "$f" ] && entries="$entries $f"
+done
+$deno check $entries
