@@ -30,7 +30,8 @@ function stripComments(text: string): string {
 }
 
 function importsOf(text: string): string[] {
-  const re = /(?:import|export)[^'";]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
+  const re =
+    /(?:import|export)[^'";]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|import\s+["']([^"']+)["']/g;
   return [...text.matchAll(re)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
