@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    globalSetup: [],
+    globalSetup: ["tests/helpers/global-setup.ts"],
   },
 });
