@@ -448,3 +448,33 @@ export const UNSUPPORTED_GLOBALS: Readonly<Record<string, string>> = {
 export function isGlobal(name: string): boolean {
   return Object.hasOwn(GLOBALS, name);
 }
+
+const NOT_FLOW = "is not part of the .flow language:";
+
+/**
+ * Words JavaScript reserves that `.flow` does not support, with the message shown after the
+ * word when a program uses one (LANGUAGE.md §9). The grammar reserves them too.
+ * @example
+ * ```ts
+ * `var ${RESERVED_WORDS.var}`; // "var is not part of the .flow language: use let or const"
+ * ```
+ */
+export const RESERVED_WORDS: Readonly<Record<string, string>> = {
+  var: `${NOT_FLOW} use let or const`,
+  class: `${NOT_FLOW} there are no classes; use plain objects and functions`,
+  extends: `${NOT_FLOW} there are no classes`,
+  super: `${NOT_FLOW} there are no classes`,
+  this: `${NOT_FLOW} there is no this; pass values as parameters`,
+  switch: `${NOT_FLOW} use if / else if`,
+  case: `${NOT_FLOW} use if / else if`,
+  default: `${NOT_FLOW} use if / else if`,
+  delete: `${NOT_FLOW} build a new object without the key (const { key, ...rest } = obj)`,
+  void: `${NOT_FLOW} use null`,
+  instanceof: `${NOT_FLOW} there are no prototypes; compare e.name or typeof`,
+  yield: `${NOT_FLOW} there are no generators`,
+  import: `is not available in a workflow: ${HOST_GLOBALS.import}`,
+  export: `${NOT_FLOW} a .flow file is one workflow and exports nothing`,
+  with: `${NOT_FLOW} name the object explicitly`,
+  debugger: `${NOT_FLOW} use console.log`,
+  enum: `${NOT_FLOW} use an object of constants`,
+};

@@ -1,0 +1,144 @@
+/**
+ * Lezer tree → ESTree binding patterns (LANGUAGE.md §4): names, object and array patterns
+ * with defaults and rest, in declarations, parameters, `for` heads, `catch` and
+ * destructuring assignment. Also property keys, which objects and patterns share.
+ * @module
+ */
+import type { SyntaxNode } from "@lezer/common";
+import type { Expression, Pattern, PatternProperty, RestElement } from "./ast.ts";
+import { children, commaSlots, type Converter, endOf, isError, report } from "./syntax-tree.ts";
+import { identifierOf, numberLiteral, placeholder, stringLiteral } from "./tree-to-literal.ts";
+
+/**
+ * Converts a pattern node: `VariableDefinition`/`VariableName` (a name), `MemberExpression`
+ * (assignment targets), `ArrayPattern`, `ObjectPattern`.
+ * @example
+ * ```ts
+ * patternOf(ctx, node); // { type: "ObjectPattern", properties: […], … }
+ * ```
+ */
+export function patternOf(ctx: Converter, node: SyntaxNode | null | undefined): Pattern {
+  if (!node) return placeholder(0);
+  switch (node.name) {
+    case "VariableDefinition":
+    case "VariableName":
+      return identifierOf(ctx, node);
+    case "ArrayPattern":
+      return arrayPattern(ctx, node);
+    case "ObjectPattern":
+      return objectPattern(ctx, node);
+    case "MemberExpression": {
+      const member = ctx.expression(node);
+      if (member.type === "MemberExpression") return member;
+      report(ctx, "syntax", "An optional chain cannot be assigned to", node.from, node.to);
+      return placeholder(node.from);
+    }
+    default:
+      return placeholder(node.from);
+  }
+}
+
+/**
+ * One element of a parameter list or array pattern: `p`, `p = d`, or `...p`.
+ * @example
+ * ```ts
+ * elementPattern(ctx, [defNode, equalsNode, numberNode]); // AssignmentPattern
+ * ```
+ */
+export function elementPattern(ctx: Converter, slot: SyntaxNode[]): Pattern {
+  const nodes = slot.filter((c) => !isError(c));
+  if (nodes[0]?.name === "Spread") {
+    const argument = withDefault(ctx, nodes.slice(1));
+    if (argument.type === "AssignmentPattern") {
+      report(ctx, "syntax", "A rest element cannot have a default", argument.start, argument.end);
+    }
+    const rest: RestElement = {
+      type: "RestElement",
+      argument,
+      start: nodes[0].from,
+      end: argument.end,
+    };
+    return rest;
+  }
+  return withDefault(ctx, nodes);
+}
+
+/** `[pattern, "=", expression]` → AssignmentPattern; `[pattern]` → the pattern. */
+function withDefault(ctx: Converter, nodes: SyntaxNode[]): Pattern {
+  const left = patternOf(ctx, nodes[0]);
+  if (nodes[1]?.name !== "Equals") return left;
+  const right = ctx.expression(nodes[2], nodes[1].to);
+  return { type: "AssignmentPattern", left, right, start: left.start, end: right.end };
+}
+
+/**
+ * The parameters of a `ParamList` node (`(a, b = 1, ...rest)` or an arrow's single name).
+ * @example
+ * ```ts
+ * paramsOf(ctx, paramListNode).length; // 3
+ * ```
+ */
+export function paramsOf(ctx: Converter, node: SyntaxNode): Pattern[] {
+  return commaSlots(node, "(", ")").filter((s) => s.length > 0).map((s) => elementPattern(ctx, s));
+}
+
+function arrayPattern(ctx: Converter, node: SyntaxNode): Pattern {
+  const elements = commaSlots(node, "[", "]").map((slot) =>
+    slot.length === 0 ? null : elementPattern(ctx, slot)
+  );
+  return { type: "ArrayPattern", elements, start: node.from, end: node.to };
+}
+
+function objectPattern(ctx: Converter, node: SyntaxNode): Pattern {
+  const properties = commaSlots(node, "{", "}").flatMap((slot) =>
+    slot[0]?.name === "PatternProperty" ? [patternProperty(ctx, slot[0])] : []
+  );
+  return { type: "ObjectPattern", properties, start: node.from, end: node.to };
+}
+
+/** `a`, `a = 1`, `k: p`, `k: p = 1`, `[e]: p`, `...rest`. */
+function patternProperty(ctx: Converter, node: SyntaxNode): PatternProperty | RestElement {
+  const kids = children(node).filter((c) => !isError(c));
+  if (kids[0]?.name === "Spread") return elementPattern(ctx, kids) as RestElement;
+  const base = { type: "Property" as const, kind: "init" as const, method: false as const };
+  const span = { start: node.from, end: endOf(node) };
+  if (kids[0]?.name === "VariableDefinition") {
+    const key = identifierOf(ctx, kids[0]);
+    const value = withDefault(ctx, kids);
+    return { ...base, key, value, computed: false, shorthand: true, ...span };
+  }
+  const { key, computed, rest } = propertyKey(ctx, kids);
+  const colon = rest.findIndex((c) => c.name === ":");
+  const value = withDefault(ctx, rest.slice(colon + 1));
+  return { ...base, key, value, computed, shorthand: false, ...span };
+}
+
+/**
+ * Reads a property key at the start of `kids` (after an optional `async`): a name, a
+ * string, a number, or `[expression]`; returns the nodes after it.
+ * @example
+ * ```ts
+ * propertyKey(ctx, children(propertyNode)).computed; // true for `[k]: v`
+ * ```
+ */
+export function propertyKey(
+  ctx: Converter,
+  kids: SyntaxNode[],
+): { key: Expression; computed: boolean; rest: SyntaxNode[] } {
+  let i = kids[0]?.name === "async" && kids.length > 1 && kids[1].name !== ":" &&
+      kids[1].name !== "ParamList"
+    ? 1
+    : 0;
+  const first = kids[i];
+  if (!first) return { key: placeholder(0), computed: false, rest: [] };
+  if (first.name === "[") {
+    const close = kids.findIndex((c, j) => j > i && c.name === "]");
+    const key = ctx.expression(kids[i + 1]?.type.is("Expression") ? kids[i + 1] : null, first.to);
+    i = close < 0 ? i + 2 : close + 1;
+    return { key, computed: true, rest: kids.slice(i) };
+  }
+  const rest = kids.slice(i + 1);
+  if (first.name === "Number") return { key: numberLiteral(ctx, first), computed: false, rest };
+  if (first.name === "String") return { key: stringLiteral(ctx, first), computed: false, rest };
+  return { key: identifierOf(ctx, first), computed: false, rest };
+}
