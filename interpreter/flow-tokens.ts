@@ -6,7 +6,10 @@
  */
 import { ContextTracker, ExternalTokenizer } from "@lezer/lr";
 import {
-  BlockComment,
+  blockCommentContent,
+  blockCommentEnd,
+  blockCommentNewline,
+  blockCommentStart,
   FrontMatter,
   incdec,
   incdecPrefix,
@@ -49,9 +52,19 @@ const SPACE = [
 const BRACE_R = 125, SEMICOLON = 59, SLASH = 47, STAR = 42, PLUS = 43, MINUS = 45;
 const QUESTION = 63, DOT = 46, NEWLINE = 10, CARRIAGE_RETURN = 13;
 
+/** Tokens that do not change whether a line break came since the last real token. */
+const NEUTRAL = new Set([
+  LineComment,
+  spaces,
+  blockCommentStart,
+  blockCommentContent,
+  blockCommentEnd,
+]);
+
 /**
  * Tracks whether a line break came since the last token (the parse context is `true` then),
- * which is what automatic semicolon insertion needs.
+ * which is what automatic semicolon insertion needs. A line break inside a block comment
+ * counts, as in JavaScript.
  * @example
  * ```ts
  * // Referenced from flow.grammar: `@context trackNewline from "./flow-tokens.ts"`.
@@ -60,9 +73,8 @@ const QUESTION = 63, DOT = 46, NEWLINE = 10, CARRIAGE_RETURN = 13;
 export const trackNewline: ContextTracker<boolean> = new ContextTracker<boolean>({
   start: false,
   shift(context, term) {
-    return term == LineComment || term == BlockComment || term == spaces
-      ? context
-      : term == newline;
+    if (NEUTRAL.has(term)) return context;
+    return term == newline || term == blockCommentNewline;
   },
   strict: false,
 });

@@ -33,7 +33,9 @@ export interface Converter {
  */
 export function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    if (!isComment(c)) out.push(c);
+  }
   return out;
 }
 
@@ -58,10 +60,21 @@ export function textOf(ctx: Converter, node: SyntaxNode): string {
  */
 export function endOf(node: SyntaxNode): number {
   for (let c = node.lastChild; c; c = c.prevSibling) {
-    if (c.from === c.to) continue;
+    if (c.from === c.to || isComment(c)) continue;
     return c.firstChild ? endOf(c) : c.to;
   }
   return node.firstChild ? node.from : node.to;
+}
+
+/**
+ * True for comment nodes, which Lezer places inside whatever node they fall in.
+ * @example
+ * ```ts
+ * isComment(node); // true for `// note`
+ * ```
+ */
+export function isComment(node: SyntaxNode): boolean {
+  return node.name === "LineComment" || node.name === "BlockComment";
 }
 
 /**

@@ -119,7 +119,7 @@ function variableDeclaration(ctx: Converter, node: SyntaxNode): VariableDeclarat
       id,
       init,
       start: id.start,
-      end: (init ?? id).end,
+      end: init ? endOf(slot[2] ?? slot[1]) : id.end,
     });
     slot = [];
   };
@@ -134,7 +134,7 @@ function variableDeclaration(ctx: Converter, node: SyntaxNode): VariableDeclarat
 function forStatement(ctx: Converter, node: SyntaxNode): Statement {
   const spec = node.firstChild?.nextSibling;
   const body = bodyAfter(ctx, node, spec ?? null);
-  const base = { body, start: node.from, end: body.end };
+  const base = { body, start: node.from, end: endOf(node) };
   if (spec?.name === "ForInSpec" || spec?.name === "ForOfSpec") {
     const { left, right } = forXHead(ctx, spec);
     const type = spec.name === "ForInSpec" ? "ForInStatement" : "ForOfStatement";
@@ -207,7 +207,7 @@ function ifStatement(ctx: Converter, node: SyntaxNode): Statement {
     consequent,
     alternate,
     start: node.from,
-    end: (alternate ?? consequent).end,
+    end: endOf(node),
   };
 }
 
@@ -231,7 +231,7 @@ function catchClause(ctx: Converter, node: SyntaxNode): CatchClause {
   const body = bodyNode
     ? blockOf(ctx, bodyNode)
     : { type: "BlockStatement" as const, body: [], start: node.to, end: node.to };
-  return { type: "CatchClause", param, body, start: node.from, end: body.end };
+  return { type: "CatchClause", param, body, start: node.from, end: endOf(node) };
 }
 
 /** `break`/`continue` with an optional label. */
@@ -267,7 +267,7 @@ const STATEMENT_HANDLERS: Record<StatementNodeName, Handler> = {
       test: conditionOf(ctx, node),
       body,
       start: node.from,
-      end: body.end,
+      end: endOf(node),
     };
   },
   DoStatement: (ctx, node) => ({
@@ -302,7 +302,7 @@ const STATEMENT_HANDLERS: Record<StatementNodeName, Handler> = {
       label: label ? identifierOf(ctx, label) : placeholder(node.from),
       body,
       start: node.from,
-      end: body.end,
+      end: endOf(node),
     };
   },
   FunctionDeclaration: functionDeclaration,

@@ -118,7 +118,8 @@ function arrayExpression(ctx: Converter, node: SyntaxNode): Expression {
 function elementOf(ctx: Converter, slot: SyntaxNode[]): Expression | SpreadElement {
   if (slot[0].name !== "Spread") return expressionOf(ctx, slot[0]);
   const argument = expressionOf(ctx, slot[1], slot[0].to);
-  return { type: "SpreadElement", argument, start: slot[0].from, end: argument.end };
+  const end = slot[1] ? endOf(slot[1]) : argument.end;
+  return { type: "SpreadElement", argument, start: slot[0].from, end };
 }
 
 function argumentsOf(ctx: Converter, node: SyntaxNode | undefined) {
@@ -154,7 +155,7 @@ function propertyOf(ctx: Converter, node: SyntaxNode): Property | SpreadElement 
     return { ...base, value, shorthand: true, method: false, start: node.from, end: endOf(node) };
   }
   const value = expressionOf(ctx, rest[colon + 1], rest[colon].to);
-  return { ...base, value, shorthand: false, method: false, start: node.from, end: value.end };
+  return { ...base, value, shorthand: false, method: false, start: node.from, end: endOf(node) };
 }
 
 function functionExpression(
@@ -211,7 +212,7 @@ function arrowFunction(ctx: Converter, node: SyntaxNode): ArrowFunctionExpressio
     expression: !isBlock,
     async: kids[0]?.name === "async",
     start: node.from,
-    end: body.end,
+    end: endOf(node),
   };
 }
 
@@ -219,7 +220,7 @@ function unaryExpression(ctx: Converter, node: SyntaxNode): Expression {
   const [op] = children(node);
   const operator = textOf(ctx, op);
   const argument = expressionOf(ctx, expressionChildren(node)[0], op.to);
-  const span = { start: node.from, end: argument.end };
+  const span = { start: node.from, end: endOf(node) };
   if (operator === "++" || operator === "--") {
     return {
       type: "UpdateExpression",
@@ -261,7 +262,7 @@ function binaryExpression(ctx: Converter, node: SyntaxNode): Expression {
   const left = expressionOf(ctx, leftNode, node.from);
   const right = expressionOf(ctx, rightNode, op?.to ?? node.to);
   checkOperatorMix(ctx, operator, leftNode, rightNode);
-  const span = { start: node.from, end: right.end };
+  const span = { start: node.from, end: endOf(node) };
   if (operator === "&&" || operator === "||" || operator === "??") {
     return { type: "LogicalExpression", operator, left, right, ...span };
   }
@@ -297,7 +298,7 @@ function conditionalExpression(ctx: Converter, node: SyntaxNode): Expression {
     consequent,
     alternate,
     start: node.from,
-    end: alternate.end,
+    end: endOf(node),
   };
 }
 
@@ -311,12 +312,19 @@ function assignmentExpression(ctx: Converter, node: SyntaxNode): Expression {
     ? target(ctx, expressionOf(ctx, leftNode))
     : patternOf(ctx, leftNode);
   const right = expressionOf(ctx, kids[opIndex + 1], kids[opIndex]?.to ?? node.to);
-  return { type: "AssignmentExpression", operator, left, right, start: node.from, end: right.end };
+  return {
+    type: "AssignmentExpression",
+    operator,
+    left,
+    right,
+    start: node.from,
+    end: endOf(node),
+  };
 }
 
 function awaitExpression(ctx: Converter, node: SyntaxNode): Expression {
   const argument = expressionOf(ctx, expressionChildren(node)[0], node.firstChild!.to);
-  return { type: "AwaitExpression", argument, start: node.from, end: argument.end };
+  return { type: "AwaitExpression", argument, start: node.from, end: endOf(node) };
 }
 
 function sequenceExpression(ctx: Converter, node: SyntaxNode): Expression {
@@ -327,7 +335,7 @@ function sequenceExpression(ctx: Converter, node: SyntaxNode): Expression {
 function newExpression(ctx: Converter, node: SyntaxNode): Expression {
   const callee = expressionOf(ctx, expressionChildren(node)[0], node.firstChild!.to);
   const args = node.getChild("ArgList");
-  const end = args ? args.to : callee.end;
+  const end = endOf(node);
   const spread = { arguments: argumentsOf(ctx, args ?? undefined) };
   return { type: "NewExpression", callee, ...spread, start: node.from, end };
 }

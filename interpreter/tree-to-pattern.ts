@@ -56,7 +56,7 @@ export function elementPattern(ctx: Converter, slot: SyntaxNode[]): Pattern {
       type: "RestElement",
       argument,
       start: nodes[0].from,
-      end: argument.end,
+      end: endOf(nodes[nodes.length - 1]),
     };
     return rest;
   }
@@ -68,7 +68,8 @@ function withDefault(ctx: Converter, nodes: SyntaxNode[]): Pattern {
   const left = patternOf(ctx, nodes[0]);
   if (nodes[1]?.name !== "Equals") return left;
   const right = ctx.expression(nodes[2], nodes[1].to);
-  return { type: "AssignmentPattern", left, right, start: left.start, end: right.end };
+  const end = nodes[2] ? endOf(nodes[2]) : right.end;
+  return { type: "AssignmentPattern", left, right, start: left.start, end };
 }
 
 /**
