@@ -1,0 +1,153 @@
+CREATE SCHEMA rhythm;
+
+CREATE FUNCTION rhythm.notify_ready(queue text, run_at timestamp with time zone) RETURNS void
+    LANGUAGE sql
+    AS $$
+  select pg_notify(
+    'rhythm:' || current_schema(),
+    json_build_object('queue', queue, 'at', floor(extract(epoch from run_at) * 1000))::text
+  )
+$$;
+
+CREATE TABLE rhythm.events (
+    id bigint NOT NULL,
+    execution_id uuid NOT NULL,
+    type text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    attempt integer,
+    worker_id uuid,
+    data json
+);
+
+ALTER TABLE rhythm.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME rhythm.events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE rhythm.executions (
+    id uuid NOT NULL,
+    kind text DEFAULT 'task'::text NOT NULL,
+    name text NOT NULL,
+    queue text DEFAULT 'default'::text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    inputs json NOT NULL,
+    output json,
+    error json,
+    parent_id uuid,
+    version text,
+    priority integer DEFAULT 0 NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 3 NOT NULL,
+    retry json,
+    timeout_ms integer,
+    run_at timestamp with time zone DEFAULT now() NOT NULL,
+    lease_until timestamp with time zone,
+    worker_id uuid,
+    idempotency_key text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT executions_kind_check CHECK ((kind = ANY (ARRAY['task'::text, 'workflow'::text]))),
+    CONSTRAINT executions_max_attempts_check CHECK ((max_attempts >= 1)),
+    CONSTRAINT executions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'suspended'::text, 'completed'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT executions_timeout_ms_check CHECK ((timeout_ms > 0))
+);
+
+CREATE TABLE rhythm.migrations (
+    id integer NOT NULL,
+    name text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE rhythm.signals (
+    id bigint NOT NULL,
+    execution_id uuid NOT NULL,
+    name text NOT NULL,
+    payload json NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    consumed_at timestamp with time zone
+);
+
+ALTER TABLE rhythm.signals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME rhythm.signals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE rhythm.workers (
+    id uuid NOT NULL,
+    name text NOT NULL,
+    queues text[] NOT NULL,
+    tasks text[] NOT NULL,
+    concurrency integer NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    heartbeat_at timestamp with time zone DEFAULT now() NOT NULL,
+    stopped_at timestamp with time zone
+);
+
+CREATE TABLE rhythm.workflow_definitions (
+    name text NOT NULL,
+    version text NOT NULL,
+    source text NOT NULL,
+    compiled json NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE rhythm.workflow_state (
+    execution_id uuid NOT NULL,
+    snapshot json NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY rhythm.events
+    ADD CONSTRAINT events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY rhythm.executions
+    ADD CONSTRAINT executions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY rhythm.migrations
+    ADD CONSTRAINT migrations_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY rhythm.signals
+    ADD CONSTRAINT signals_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY rhythm.workers
+    ADD CONSTRAINT workers_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY rhythm.workflow_definitions
+    ADD CONSTRAINT workflow_definitions_pkey PRIMARY KEY (name, version);
+
+ALTER TABLE ONLY rhythm.workflow_state
+    ADD CONSTRAINT workflow_state_pkey PRIMARY KEY (execution_id);
+
+CREATE INDEX events_execution ON rhythm.events USING btree (execution_id, id);
+
+CREATE UNIQUE INDEX executions_idempotency ON rhythm.executions USING btree (name, idempotency_key) WHERE (idempotency_key IS NOT NULL);
+
+CREATE INDEX executions_leases ON rhythm.executions USING btree (lease_until) WHERE (status = 'running'::text);
+
+CREATE INDEX executions_parent ON rhythm.executions USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+
+CREATE INDEX executions_ready ON rhythm.executions USING btree (queue, priority DESC, run_at, id) WHERE (status = 'pending'::text);
+
+CREATE INDEX signals_pending ON rhythm.signals USING btree (execution_id, name, id) WHERE (consumed_at IS NULL);
+
+ALTER TABLE ONLY rhythm.events
+    ADD CONSTRAINT events_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY rhythm.executions
+    ADD CONSTRAINT executions_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY rhythm.signals
+    ADD CONSTRAINT signals_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY rhythm.workflow_state
+    ADD CONSTRAINT workflow_state_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;

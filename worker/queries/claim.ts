@@ -1,0 +1,87 @@
+/**
+ * Hot path: claiming a batch of ready executions for one worker in ONE statement.
+ *
+ * Invariants: only `pending` rows whose `run_at` has come, in the worker's queues and with a
+ * name the worker can run; highest priority first, then oldest `run_at`, then id; rows locked by
+ * a concurrent claim are skipped (`for update skip locked`), so two workers never claim the same
+ * row. Each claim increments `attempts`, sets the lease (`worker_id`, `lease_until`) and writes a
+ * `started` event; `(worker_id, attempts)` is the fencing token of every later change.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/driver.ts";
+
+/** A claimed execution, as the worker needs it. */
+export interface ClaimedExecution {
+  id: string;
+  kind: "task" | "workflow";
+  name: string;
+  queue: string;
+  /** JSON text. */
+  inputs: string;
+  priority: number;
+  /** This attempt's number (1 = first): with the worker id, the fencing token. */
+  attempt: number;
+  maxAttempts: number;
+  /** The backoff part of the retry policy as JSON text, or null for the default. */
+  retry: string | null;
+  timeoutMs: number | null;
+}
+
+const sql = `
+with next as (
+  select id from executions
+   where status = 'pending' and queue = any($1::text[]) and run_at <= now()
+     and name = any($2::text[])
+   order by priority desc, run_at, id
+   limit $3
+   for update skip locked
+),
+claimed as (
+  update executions e
+     set status = 'running', attempts = e.attempts + 1, worker_id = $4,
+         lease_until = now() + $5 * interval '1 millisecond',
+         started_at = coalesce(e.started_at, now()), updated_at = now()
+    from next where e.id = next.id
+  returning e.id, e.kind, e.name, e.queue, e.inputs::text as inputs, e.priority,
+            e.attempts as attempt, e.max_attempts as "maxAttempts", e.retry::text as retry,
+            e.timeout_ms as "timeoutMs", e.run_at
+),
+started as (
+  insert into events (execution_id, type, attempt, worker_id)
+  select id, 'started', attempt, $4 from claimed
+)
+select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "timeoutMs"
+  from claimed order by priority desc, run_at, id`;
+
+/** Parameters of {@link claimExecutions}. */
+export interface ClaimOptions {
+  workerId: string;
+  queues: readonly string[];
+  /** Names the worker can run (tasks now; workflows later). */
+  names: readonly string[];
+  /** At most this many rows. */
+  limit: number;
+  /** Lease length in milliseconds. */
+  leaseMs: number;
+}
+
+/**
+ * Claims up to `limit` ready executions, in claim order.
+ *
+ * @example
+ * ```ts
+ * const rows = await claimExecutions(db, {
+ *   workerId, queues: ["default"], names: ["send-email"], limit: 10, leaseMs: 30_000,
+ * });
+ * ```
+ */
+export function claimExecutions(q: Queryable, options: ClaimOptions): Promise<ClaimedExecution[]> {
+  return q.query<ClaimedExecution>(sql, [
+    options.queues,
+    options.names,
+    options.limit,
+    options.workerId,
+    options.leaseMs,
+  ]);
+}

@@ -1,0 +1,55 @@
+/**
+ * Hot path: completing executions, a batch at a time (the worker groups completions that
+ * arrive while the previous batch is being written).
+ *
+ * Invariant: fenced. A row changes only while it is still `running` under the same worker and
+ * attempt; a worker that lost its lease (expired and reclaimed, or cancelled) changes nothing
+ * and learns it from the missing id in the result.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/driver.ts";
+
+/** One completion: the lease it holds and the output as JSON text. */
+export interface Completion {
+  id: string;
+  attempt: number;
+  output: string;
+}
+
+const sql = `
+with done as (
+  update executions e
+     set status = 'completed', output = c.output::json, error = null, lease_until = null,
+         finished_at = now(), updated_at = now()
+    from unnest($1::uuid[], $2::int[], $3::text[]) as c(id, attempt, output)
+   where e.id = c.id and e.status = 'running' and e.worker_id = $4 and e.attempts = c.attempt
+  returning e.id, e.attempts
+),
+completed as (
+  insert into events (execution_id, type, attempt, worker_id)
+  select id, 'completed', attempts, $4 from done
+)
+select id from done`;
+
+/**
+ * Marks executions completed and returns the ids that were still held by this worker.
+ *
+ * @example
+ * ```ts
+ * const done = await completeExecutions(db, workerId, [{ id, attempt: 1, output: "42" }]);
+ * ```
+ */
+export async function completeExecutions(
+  q: Queryable,
+  workerId: string,
+  completions: readonly Completion[],
+): Promise<Set<string>> {
+  const rows = await q.query<{ id: string }>(sql, [
+    completions.map((c) => c.id),
+    completions.map((c) => c.attempt),
+    completions.map((c) => c.output),
+    workerId,
+  ]);
+  return new Set(rows.map((r) => r.id));
+}

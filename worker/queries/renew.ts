@@ -1,0 +1,65 @@
+/**
+ * Heartbeats: renewing leases while tasks run.
+ *
+ * Invariant: a lease is only ever extended by its holder (same worker id, and for a single
+ * execution the same attempt) while the row is `running`. The ids a renewal returns are exactly
+ * the executions the worker still holds; any other in-flight execution was lost (cancelled, or
+ * expired and reclaimed) and its task must be aborted.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/driver.ts";
+
+const renewAllSql = `
+with alive as (
+  update workers set heartbeat_at = now() where id = $1
+),
+renewed as (
+  update executions set lease_until = now() + $2 * interval '1 millisecond'
+   where status = 'running' and worker_id = $1 and id = any($3::uuid[])
+  returning id
+)
+select id from renewed`;
+
+/**
+ * The worker's periodic heartbeat: refreshes `workers.heartbeat_at` and extends the leases of
+ * the given in-flight executions; returns the ids still held.
+ *
+ * @example
+ * ```ts
+ * const held = await renewLeases(db, workerId, [...inFlight.keys()], 30_000);
+ * ```
+ */
+export async function renewLeases(
+  q: Queryable,
+  workerId: string,
+  ids: readonly string[],
+  leaseMs: number,
+): Promise<Set<string>> {
+  const rows = await q.query<{ id: string }>(renewAllSql, [workerId, leaseMs, ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Extends the lease of one execution (a task's `ctx.heartbeat()`); false when it was lost.
+ *
+ * @example
+ * ```ts
+ * if (!(await renewLease(db, id, workerId, attempt, 30_000))) controller.abort();
+ * ```
+ */
+export async function renewLease(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  attempt: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const rows = await q.query(
+    `update executions set lease_until = now() + $4 * interval '1 millisecond'
+      where id = $1 and status = 'running' and worker_id = $2 and attempts = $3
+     returning id`,
+    [id, workerId, attempt, leaseMs],
+  );
+  return rows.length === 1;
+}

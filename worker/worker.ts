@@ -1,0 +1,331 @@
+/**
+ * The worker: claims ready executions from its queues and runs them, at most `concurrency` at
+ * a time, renewing their leases by heartbeat, reclaiming expired leases of dead workers, and
+ * shutting down gracefully.
+ *
+ * The claim loop ("pump") runs when something says there may be work (a notification, the poll,
+ * a timer, a freed slot) and claims until the queue is dry or the slots are full. A wake-up that
+ * arrives while a claim is in flight is remembered (a generation counter), so a notification is
+ * never lost between "the claim found nothing" and "go idle".
+ *
+ * @module
+ */
+import type { Db } from "./db/driver.ts";
+import { backoffDelay, sleep } from "./db/reconnect.ts";
+import { CancelledError, LeaseLostError, WorkerShutdownError } from "./errors.ts";
+import { createBatcher } from "./batcher.ts";
+import { uuidv7 } from "./ids.ts";
+import { consoleLogger, type Logger } from "./logger.ts";
+import { DEFAULT_PAYLOAD_LIMIT } from "./payload.ts";
+import { claimExecutions } from "./queries/claim.ts";
+import { completeExecutions, type Completion } from "./queries/complete.ts";
+import { reclaimExpiredLeases } from "./queries/reclaim.ts";
+import { releaseExecutions } from "./queries/release.ts";
+import { renewLeases } from "./queries/renew.ts";
+import { markWorkerStopped, registerWorker } from "./queries/workers.ts";
+import { type InFlight, runExecution } from "./runner.ts";
+import { trackRunningWorker } from "./running.ts";
+import { type TaskDefinition, type TaskRegistry, toTaskRegistry } from "./tasks.ts";
+import { createWakeup, type Wakeup } from "./wakeup.ts";
+
+/** Options of {@link createWorker}. */
+export interface WorkerOptions {
+  /** The tasks this worker runs: definitions, `{ name: fn }` objects, or a registry. */
+  tasks: readonly (TaskDefinition | Record<string, unknown>)[] | TaskRegistry;
+  /** Queues to take work from (default `["default"]`). */
+  queues?: readonly string[];
+  /** Most executions running at once (default 10). */
+  concurrency?: number;
+  /** Most executions claimed per query (default: `concurrency`). */
+  batchSize?: number;
+  /** Lease length in ms (default 30000); renewed every `heartbeatMs`. */
+  leaseMs?: number;
+  /** Heartbeat period in ms (default `leaseMs / 3`). */
+  heartbeatMs?: number;
+  /** Poll period in ms (default 2000): the safety net behind NOTIFY. */
+  pollIntervalMs?: number;
+  /** How often to reclaim expired leases of other workers, in ms (default `leaseMs`). */
+  reclaimIntervalMs?: number;
+  /** On stop, wait this long for running tasks before releasing them (default 10000). */
+  shutdownTimeoutMs?: number;
+  /** Use LISTEN/NOTIFY (default true); false polls only. */
+  listen?: boolean;
+  /** How long the start-up LISTEN self-probe waits, in ms (default 1000). */
+  probeTimeoutMs?: number;
+  /** Largest task output in bytes of JSON (default 1 MiB). */
+  maxPayloadBytes?: number;
+  /** A human name for the `workers` table and logs (default `worker-<id prefix>`). */
+  name?: string;
+  /** Where log lines go (default: console). */
+  logger?: Logger;
+  /** Random source for retry jitter (default `Math.random`). */
+  random?: () => number;
+}
+
+/** A worker created by {@link createWorker}. */
+export interface Worker {
+  /** Its id in the `workers` table and in leases. */
+  readonly id: string;
+  /** Whether LISTEN works (after `start`); false means polling only. */
+  readonly listening: boolean;
+  /** How many executions it is running now. */
+  readonly running: number;
+  /** Registers the worker, starts listening, polling and heartbeats, and claims work. */
+  start(): Promise<void>;
+  /**
+   * Stops claiming, waits up to `shutdownTimeoutMs` for running tasks, aborts and releases the
+   * rest, marks the worker stopped. Safe to call twice.
+   */
+  stop(): Promise<void>;
+  /**
+   * Fault injection for tests: stops at once without writing anything (no release, no
+   * heartbeat), as if the process had died; running tasks' results are discarded.
+   */
+  simulateCrash(): Promise<void>;
+}
+
+/**
+ * Creates a worker on `db`. Call `start()`; call `stop()` on SIGINT/SIGTERM.
+ *
+ * @example
+ * ```ts
+ * import { connect, createWorker, defineTask, migrate } from "./worker/mod.ts";
+ * const db = await connect(process.env.DATABASE_URL);
+ * await migrate(db);
+ * const double = defineTask("double", (n: number) => n * 2);
+ * const worker = createWorker(db, { tasks: [double], concurrency: 5 });
+ * await worker.start();
+ * // … later
+ * await worker.stop();
+ * ```
+ */
+export function createWorker(db: Db, options: WorkerOptions): Worker {
+  const id = uuidv7();
+  const registry = options.tasks instanceof Map
+    ? options.tasks
+    : toTaskRegistry(options.tasks as never);
+  const settings = resolveSettings(options);
+  const logger = options.logger ?? consoleLogger;
+  const inFlight = new Map<string, InFlight>();
+  const timers: ReturnType<typeof setInterval>[] = [];
+  let state: "new" | "running" | "stopping" | "stopped" = "new";
+  let dead = false;
+  let listening = false;
+  let wakeup: Wakeup | null = null;
+  // The claim loop state: `wanted` = there may be ready work; `generation` counts wake-ups.
+  let wanted = true;
+  let generation = 0;
+  let pumping: Promise<void> | null = null;
+  let failures = 0;
+
+  const complete = createBatcher(async (items: Completion[]) => {
+    const held = await completeExecutions(db, id, items);
+    return items.map((c) => held.has(c.id));
+  });
+  const deps = {
+    db,
+    workerId: id,
+    registry,
+    leaseMs: settings.leaseMs,
+    maxPayloadBytes: settings.maxPayloadBytes,
+    complete,
+    logger,
+    random: options.random ?? Math.random,
+    isDead: () => dead,
+  };
+
+  function wake() {
+    wanted = true;
+    generation++;
+    pump();
+  }
+
+  function pump(): void {
+    if (pumping || state !== "running" || !wanted || inFlight.size >= settings.concurrency) return;
+    pumping = claimLoop().finally(() => {
+      pumping = null;
+      pump(); // a wake-up or a freed slot may have arrived meanwhile
+    });
+  }
+
+  async function claimLoop(): Promise<void> {
+    while (state === "running" && wanted && inFlight.size < settings.concurrency) {
+      const seen = generation;
+      const limit = Math.min(settings.batchSize, settings.concurrency - inFlight.size);
+      let rows;
+      try {
+        rows = await claimExecutions(db, {
+          workerId: id,
+          queues: settings.queues,
+          names: [...registry.keys()],
+          limit,
+          leaseMs: settings.leaseMs,
+        });
+        failures = 0;
+      } catch (error) {
+        if (dead) return;
+        logger("error", `claim failed, retrying: ${(error as Error).message}`);
+        await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));
+        continue;
+      }
+      if (dead) return;
+      for (const row of rows) start(runExecution(row, deps));
+      if (rows.length < limit && generation === seen) wanted = false;
+    }
+  }
+
+  function start(flight: InFlight) {
+    inFlight.set(flight.id, flight);
+    flight.done.finally(() => {
+      inFlight.delete(flight.id);
+      pump();
+    });
+  }
+
+  function abort(executionId: string, reason: Error) {
+    inFlight.get(executionId)?.controller.abort(reason);
+  }
+
+  async function heartbeat() {
+    if (inFlight.size === 0 && state !== "running") return;
+    try {
+      const ids = [...inFlight.keys()];
+      const held = await renewLeases(db, id, ids, settings.leaseMs);
+      if (dead) return;
+      for (const executionId of ids) {
+        if (!held.has(executionId)) abort(executionId, new LeaseLostError(executionId));
+      }
+    } catch (error) {
+      if (!dead) logger("warn", `heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+
+  async function reclaim() {
+    try {
+      const rows = await reclaimExpiredLeases(db);
+      for (const row of rows) logger("warn", `lease expired: ${row.id} is ${row.status} again`);
+    } catch (error) {
+      if (!dead) logger("warn", `reclaiming expired leases failed: ${(error as Error).message}`);
+    }
+  }
+
+  function every(ms: number, fn: () => Promise<void>) {
+    let busy = false;
+    timers.push(setInterval(() => {
+      if (busy || dead) return;
+      busy = true;
+      fn().finally(() => (busy = false));
+    }, ms));
+  }
+
+  async function drain() {
+    const timeout = new AbortController();
+    await Promise.race([
+      Promise.all([...inFlight.values()].map((f) => f.done)),
+      sleep(settings.shutdownTimeoutMs, timeout.signal),
+    ]);
+    timeout.abort(); // clear the deadline timer
+    const rest = [...inFlight.values()];
+    if (rest.length === 0) return;
+    for (const flight of rest) flight.controller.abort(new WorkerShutdownError());
+    const released = await releaseExecutions(db, id, rest);
+    logger("warn", `shutdown deadline passed: released ${released.length} running execution(s)`);
+  }
+
+  function stopTimers() {
+    for (const timer of timers.splice(0)) clearInterval(timer);
+  }
+
+  return {
+    id,
+    get listening() {
+      return listening;
+    },
+    get running() {
+      return inFlight.size;
+    },
+    async start() {
+      if (state !== "new") throw new Error(`worker ${id} was already started`);
+      state = "running";
+      trackRunningWorker(1);
+      try {
+        await registerWorker(db, {
+          id,
+          name: options.name ?? `worker-${id.slice(-12)}`,
+          queues: settings.queues,
+          tasks: [...registry.keys()],
+          concurrency: settings.concurrency,
+        });
+        wakeup = createWakeup({
+          db,
+          queues: settings.queues,
+          pollIntervalMs: settings.pollIntervalMs,
+          listen: settings.listen,
+          probeTimeoutMs: settings.probeTimeoutMs,
+          onWake: wake,
+          onCancel: (executionId) => abort(executionId, new CancelledError(executionId)),
+          logger,
+        });
+        listening = await wakeup.start();
+      } catch (error) {
+        state = "stopped";
+        trackRunningWorker(-1);
+        await wakeup?.stop();
+        throw error;
+      }
+      every(settings.heartbeatMs, heartbeat);
+      every(settings.reclaimIntervalMs, reclaim);
+      logger(
+        "info",
+        `worker ${id} started: queues ${settings.queues.join(", ")}; ` +
+          `${registry.size} task(s); concurrency ${settings.concurrency}; ` +
+          (listening ? "listening" : `polling every ${settings.pollIntervalMs} ms`),
+      );
+      wake();
+    },
+    async stop() {
+      if (state !== "running") return;
+      state = "stopping";
+      logger("info", `worker ${id} stopping: draining ${inFlight.size} running execution(s)`);
+      await wakeup?.stop();
+      await pumping;
+      await drain();
+      stopTimers();
+      await markWorkerStopped(db, id).catch((e) => logger("warn", `marking stopped: ${e.message}`));
+      state = "stopped";
+      trackRunningWorker(-1);
+      logger("info", `worker ${id} stopped`);
+    },
+    async simulateCrash() {
+      if (state !== "running" && state !== "stopping") return;
+      dead = true;
+      state = "stopped";
+      stopTimers();
+      trackRunningWorker(-1);
+      await wakeup?.stop();
+    },
+  };
+}
+
+function resolveSettings(options: WorkerOptions) {
+  const concurrency = options.concurrency ?? 10;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const queues = options.queues ?? ["default"];
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  }
+  if (queues.length === 0) throw new RangeError("a worker needs at least one queue");
+  return {
+    queues,
+    concurrency,
+    batchSize: Math.max(1, options.batchSize ?? concurrency),
+    leaseMs,
+    heartbeatMs: options.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
+    pollIntervalMs: options.pollIntervalMs ?? 2000,
+    reclaimIntervalMs: options.reclaimIntervalMs ?? leaseMs,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+    listen: options.listen ?? true,
+    probeTimeoutMs: options.probeTimeoutMs ?? 1000,
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_PAYLOAD_LIMIT,
+  };
+}
