@@ -1,0 +1,114 @@
+/**
+ * Shared helpers of the browser end-to-end tests: build the playground (or use a prebuilt
+ * `RHYTHM_PLAYGROUND_DIST`), serve it from Node on localhost, and drive Debian's Chromium
+ * with playwright-core (never a downloaded browser). Screenshots go to test-results/browser/.
+ */
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const root = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+export const screenshots = join(root, "test-results/browser");
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".data": "application/octet-stream",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+};
+
+/** Builds the playground into a fresh temporary folder and returns it. */
+export async function buildPlayground(): Promise<string> {
+  const prebuilt = process.env.RHYTHM_PLAYGROUND_DIST;
+  if (prebuilt) return resolve(prebuilt);
+  const { build } = await import("vite");
+  const outDir = mkdtempSync(join(tmpdir(), "rhythm-playground-"));
+  await build({
+    configFile: join(root, "playground/vite.config.ts"),
+    logLevel: "error",
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+/** A static file server for `dir` on an ephemeral localhost port. */
+export async function serveStatic(
+  dir: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+    let file = normalize(join(dir, path));
+    if (!file.startsWith(dir)) return void response.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) return void response.writeHead(404).end("not found");
+    response.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": "max-age=3600",
+    });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** Launches Debian's Chromium headless with the flags CI needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Saves a full-page screenshot as test-results/browser/<name>.png. */
+export async function snap(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Collects the page's uncaught errors and console errors, for precise failure messages. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** Waits until the engine has booted (the status line says ready). */
+export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForSelector("#status[data-state=ready], #status[data-state=error]", { timeout });
+  const state = await page.getAttribute("#status", "data-state");
+  if (state !== "ready") {
+    throw new Error(`the page did not boot: ${await page.textContent("#status")}`);
+  }
+}
+
+/** Waits until the selected execution shows `status` in the inspector's detail. */
+export async function waitDetailStatus(
+  page: Page,
+  status: string,
+  timeout = 30_000,
+): Promise<void> {
+  await page.waitForSelector(`[data-testid=detail] .detail-head [data-status=${status}]`, {
+    timeout,
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * The built playground in headless Chromium: it boots PGlite in a Web Worker, runs the seed's
+ * order flow and the approval flow to completion (signal sent through the UI, timers
+ * fast-forwarded on the virtual clock), and shows syntax errors at the right line.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildPlayground,
+  collectErrors,
+  launchChromium,
+  serveStatic,
+  snap,
+  waitDetailStatus,
+  waitReady,
+} from "./helpers.ts";
+
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveStatic(await buildPlayground());
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path = ""): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = collectErrors(page);
+  await page.goto(server.url + path);
+  await waitReady(page);
+  return { page, errors };
+}
+
+describe("the playground", () => {
+  it("loads, boots the engine in a Web Worker and shows the seed's order flow", async () => {
+    const { page, errors } = await open();
+    await snap(page, "01-loaded");
+    const doc = await page.textContent(".cm-content");
+    expect(doc).toContain('task("chargeCard", { "orderId": "order-123", "amount": 99.99 })');
+    expect(await page.textContent("[data-testid=diagnostics]")).toContain("no problems");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("runs the seed's order flow to completion, skipping the 5 s sleep on the virtual clock", async () => {
+    const { page, errors } = await open();
+    await page.click("[data-testid=clock-pause]");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("[data-testid=timeline] [data-type='timer.set']");
+    await snap(page, "02-order-sleeping");
+    await page.click("[data-testid=clock-next-timer]");
+    await waitDetailStatus(page, "completed");
+    await snap(page, "03-order-completed");
+    const types = await page.$$eval(
+      "[data-testid=timeline] .event",
+      (rows) => rows.map((r) => r.getAttribute("data-type")),
+    );
+    expect(types.filter((t) => t === "task.completed")).toHaveLength(3);
+    expect(types).toContain("timer.fired");
+    expect(types.at(-1)).toBe("workflow.completed");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("runs the approval flow: the signal is sent from the UI and the 12 h timer is fast-forwarded", async () => {
+    const { page, errors } = await open();
+    await page.selectOption("[data-testid=examples]", "approval");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("[data-testid=timeline] [data-type='signal.waiting']");
+    await waitDetailStatus(page, "suspended");
+    await page.fill("[data-testid=signal-name]", "approval");
+    await page.fill("[data-testid=signal-payload]", '{ "approved": true, "by": "grace" }');
+    await snap(page, "04-approval-waiting");
+    await page.click("[data-testid=signal-send]");
+    await page.waitForSelector("[data-testid=timeline] [data-type='timer.set']");
+    await page.click("[data-testid=clock-next-timer]");
+    await waitDetailStatus(page, "completed");
+    await snap(page, "05-approval-completed");
+    const output = JSON.parse(await page.textContent("[data-testid=output]") ?? "null");
+    expect(output).toMatchObject({ status: "paid", by: "grace", payment: { amount: 120 } });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a syntax error as a diagnostic on the line where it is", async () => {
+    const { page } = await open();
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\nlet = 5\n");
+    const marker = page.locator(".cm-lintRange-error").first();
+    await marker.waitFor({ timeout: 10_000 });
+    await snap(page, "06-syntax-error");
+    const line = await marker.evaluate((el) => {
+      const lines = [...document.querySelectorAll(".cm-content .cm-line")];
+      return lines.findIndex((l) => l.contains(el)) + 1;
+    });
+    expect(line).toBe(6);
+    expect(await page.textContent("[data-testid=diagnostics]")).toMatch(/problem/);
+    await page.close();
+  });
+});
