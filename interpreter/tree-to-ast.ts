@@ -18,7 +18,8 @@ import type {
   VariableDeclaration,
   VariableDeclarator,
 } from "./ast.ts";
-import { children, type Converter, endOf, isError, type Problem } from "./syntax-tree.ts";
+import { RESERVED_WORDS } from "./builtins.ts";
+import { children, type Converter, endOf, isError, type Problem, report } from "./syntax-tree.ts";
 import { expressionOf } from "./tree-to-expression.ts";
 import { identifierOf, placeholder } from "./tree-to-literal.ts";
 import { paramsOf, patternOf } from "./tree-to-pattern.ts";
@@ -107,7 +108,11 @@ function span(node: SyntaxNode) {
 
 /** LANGUAGE.md §4: `let`/`const` with patterns; `inFor` leaves the `;` to the `for`. */
 function variableDeclaration(ctx: Converter, node: SyntaxNode): VariableDeclaration {
-  const kind = node.firstChild?.name === "const" ? "const" : "let";
+  const keyword = node.firstChild;
+  const kind = keyword?.name === "const" ? "const" : "let";
+  if (keyword?.name === "var") {
+    report(ctx, "unsupported", `var ${RESERVED_WORDS.var}`, keyword.from, keyword.to);
+  }
   const declarations: VariableDeclarator[] = [];
   let slot: SyntaxNode[] = [];
   const flush = () => {
@@ -175,7 +180,10 @@ function forXHead(
   const opIndex = kids.findIndex((c) => c.name === "in" || c.name === "of");
   const right = ctx.expression(kids[opIndex + 1], spec.to);
   const first = kids[0];
-  if (first?.name === "let" || first?.name === "const") {
+  if (first?.name === "var") {
+    report(ctx, "unsupported", `var ${RESERVED_WORDS.var}`, first.from, first.to);
+  }
+  if (first?.name === "let" || first?.name === "const" || first?.name === "var") {
     const id = patternOf(ctx, kids[1]);
     const declarator: VariableDeclarator = {
       type: "VariableDeclarator",
@@ -186,7 +194,7 @@ function forXHead(
     };
     const left: VariableDeclaration = {
       type: "VariableDeclaration",
-      kind: first.name,
+      kind: first.name === "const" ? "const" : "let",
       declarations: [declarator],
       start: first.from,
       end: id.end,
