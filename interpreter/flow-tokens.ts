@@ -19,6 +19,7 @@ import {
   noSemi,
   questionDot,
   spaces,
+  stringNewline,
 } from "./parser.generated.terms.ts";
 
 const SPACE = [
@@ -74,7 +75,7 @@ export const trackNewline: ContextTracker<boolean> = new ContextTracker<boolean>
   start: false,
   shift(context, term) {
     if (NEUTRAL.has(term)) return context;
-    return term == newline || term == blockCommentNewline;
+    return term == newline || term == blockCommentNewline || term == stringNewline;
   },
   strict: false,
 });

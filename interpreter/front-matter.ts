@@ -28,8 +28,9 @@ export function readFrontMatter(
     const message = `The front matter is not closed: add a line of ${fence} after it`;
     problems.push({ code: "front-matter", message, from, to: from + lines[0].length });
   }
+  if (!closed) return { frontMatter, problems };
   let offset = from + lines[0].length + 1;
-  for (const line of lines.slice(1, closed ? -1 : undefined)) {
+  for (const line of lines.slice(1, -1)) {
     const problem = readLine(line.replace(/\r$/, ""), frontMatter);
     if (problem) {
       problems.push({

@@ -30,6 +30,7 @@ export const
   Number = 29,
   String = 30,
   Escape = 31,
+  stringNewline = 150,
   TemplateString = 32,
   templateEscape = 33,
   InterpolationEnd = 34,
