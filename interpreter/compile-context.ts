@@ -1,0 +1,244 @@
+/**
+ * The compiler's bookkeeping: the compiled program's shape, compile-time scopes that
+ * resolve every variable to a (depth, slot) pair, and the per-function code emitter
+ * with jump patching and loop contexts.
+ * @module
+ */
+import type * as AST from "./ast.ts";
+import { OPERANDS } from "./compile-opcodes.ts";
+import type { RetryPolicy } from "./retry.ts";
+
+/** One compiled function: flat code, its constants and a line for every pc. */
+export interface FunctionCode {
+  /** The function's name for messages (`"main"` for the program). */
+  name: string;
+  code: number[];
+  /** JSON-safe constants: strings, numbers, arrays of strings. */
+  consts: unknown[];
+  /** `.flow` line (1-based) of the instruction at each pc. */
+  lines: number[];
+  /** Size of the function scope. */
+  slots: number;
+  /** Simple parameter count, or -1: the argument array is on the stack for the prologue. */
+  params: number;
+}
+
+/** Task defaults from the front matter (LANGUAGE.md §1). */
+export interface TaskDefaults {
+  queue?: string;
+  retry?: RetryPolicy;
+}
+
+/**
+ * A compiled `.flow` program: plain JSON, addressed by the SHA-256 of its source.
+ * Function 0 is the program body.
+ */
+export interface CompiledProgram {
+  /** Compiled-program format version. */
+  format: 1;
+  /** SHA-256 (hex) of the source: the workflow version. */
+  hash: string;
+  functions: FunctionCode[];
+  /** Front-matter defaults for `Task.run` / `Workflow.run` commands. */
+  defaults: TaskDefaults;
+  /** Front-matter `timeout` of the whole workflow in ms, or null. */
+  timeout: number | null;
+  /** Front-matter `description`, or null. */
+  description: string | null;
+}
+
+/** A name declared in a compile-time scope. */
+export interface Binding {
+  slot: number;
+  kind: "let" | "const" | "function" | "param";
+}
+
+/** A compile-time scope. Non-runtime scopes keep their slots in their `host`. */
+export class CScope {
+  names = new Map<string, Binding>();
+  parent: CScope | null;
+  runtime: boolean;
+  host: CScope;
+  size = 0;
+  constructor(parent: CScope | null, runtime: boolean) {
+    this.parent = parent;
+    this.runtime = runtime;
+    this.host = runtime || !parent ? this : parent.host;
+  }
+
+  /** Declares `name` here and returns its slot in the host scope. */
+  declare(name: string, kind: Binding["kind"]): number {
+    const existing = this.names.get(name);
+    if (existing) return existing.slot;
+    const slot = this.host.size++;
+    this.names.set(name, { slot, kind });
+    return slot;
+  }
+
+  /** (depth, slot) of `name` from this scope, or null for a global. */
+  resolve(name: string): { depth: number; slot: number } | null {
+    const b = this.names.get(name);
+    if (b) return { depth: 0, slot: b.slot };
+    const outer = this.parent?.resolve(name);
+    if (!outer) return null;
+    return this.runtime ? { depth: outer.depth + 1, slot: outer.slot } : outer;
+  }
+}
+
+/** A loop (or labelled loop) that `break`/`continue` can target. */
+export interface LoopContext {
+  label: string | null;
+  breaks: number[];
+  continues: number[];
+  /** Static scope depth, handler depth and stack height at the break target. */
+  breakDepth: number;
+  continueDepth: number;
+  handlerDepth: number;
+  breakHeight: number;
+  continueHeight: number;
+}
+
+/** Hooks the entry module installs, so the compiler modules need no import cycle. */
+export interface CompileHooks {
+  expr(c: FnCompiler, node: AST.Expression): void;
+  statement(c: FnCompiler, node: AST.Statement): void;
+  fn(
+    c: FnCompiler,
+    node: AST.FunctionDeclaration | AST.FunctionExpression | AST.ArrowFunctionExpression,
+  ): number;
+}
+
+/** Shared state of one program's compilation. */
+export class ProgramCompiler {
+  functions: FunctionCode[] = [];
+  lineStarts: number[];
+  hooks: CompileHooks;
+  source: string;
+  constructor(source: string, hooks: CompileHooks) {
+    this.hooks = hooks;
+    this.source = source;
+    this.lineStarts = [0];
+    for (let i = 0; i < source.length; i++) {
+      if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+    }
+  }
+
+  /** 1-based line of a source offset. */
+  lineOf(offset: number): number {
+    const a = this.lineStarts;
+    let lo = 0, hi = a.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (a[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+/** Emits one function's code. */
+export class FnCompiler {
+  prog: ProgramCompiler;
+  name: string;
+  code: number[] = [];
+  lines: number[] = [];
+  consts: unknown[] = [];
+  constIndex = new Map<unknown, number>();
+  scope: CScope;
+  fnScope: CScope;
+  line = 1;
+  /** Static runtime-scope depth below the function scope. */
+  depth = 0;
+  /** Number of active try handlers. */
+  handlers = 0;
+  /** Values kept on the operand stack at statement level (for-of state, completions). */
+  height = 0;
+  /** Number of enclosing loops within this function. */
+  loopNesting = 0;
+  loops: LoopContext[] = [];
+  pendingLabel: string | null = null;
+  params = 0;
+  /** Jumps of the enclosing optional chain (`?.`) to its end, or null outside a chain. */
+  chain: number[] | null = null;
+
+  constructor(prog: ProgramCompiler, name: string, scope: CScope) {
+    this.prog = prog;
+    this.name = name;
+    this.scope = scope;
+    this.fnScope = scope;
+  }
+
+  /** Sets the line of the instructions emitted next from a node's start. */
+  at(node: AST.Span): void {
+    this.line = this.prog.lineOf(node.start);
+  }
+
+  emit(...words: number[]): void {
+    for (const w of words) {
+      this.code.push(w);
+      this.lines.push(this.line);
+    }
+  }
+
+  /** Emits `op` with a placeholder target; returns the operand position to patch. */
+  jump(op: number, ...rest: number[]): number {
+    this.emit(op, -1, ...rest);
+    return this.code.length - 1 - rest.length;
+  }
+
+  /** Points the jump operand at `at` to `target` (default: here). */
+  patch(at: number, target = this.code.length): void {
+    this.code[at] = target;
+  }
+
+  here(): number {
+    return this.code.length;
+  }
+
+  constant(value: unknown): number {
+    const key = typeof value === "string" ? "s" + value : value;
+    const found = this.constIndex.get(key);
+    if (found !== undefined && typeof value !== "object") return found;
+    this.consts.push(value);
+    this.constIndex.set(key, this.consts.length - 1);
+    return this.consts.length - 1;
+  }
+
+  /** Opens a compile-time block scope; runtime scopes emit ENTER (patched on close). */
+  openScope(runtime: boolean): { scope: CScope; enterAt: number } {
+    const scope = new CScope(this.scope, runtime);
+    this.scope = scope;
+    let enterAt = -1;
+    if (runtime) {
+      this.emit(13, /* ENTER */ 0);
+      enterAt = this.code.length - 1;
+      this.depth++;
+    }
+    return { scope, enterAt };
+  }
+
+  closeScope(opened: { scope: CScope; enterAt: number }, emitExit = true): void {
+    if (opened.scope.runtime) {
+      this.code[opened.enterAt] = opened.scope.size;
+      if (emitExit) this.emit(14 /* EXIT */);
+      this.depth--;
+    }
+    this.scope = opened.scope.parent!;
+  }
+
+  finish(): FunctionCode {
+    return {
+      name: this.name,
+      code: this.code,
+      consts: this.consts,
+      lines: this.lines,
+      slots: this.fnScope.size,
+      params: this.params,
+    };
+  }
+}
+
+/** Checks that every opcode's operand count is known (used by tests and the disassembler). */
+export function instructionLength(op: number): number {
+  return 1 + (OPERANDS[op] ?? 0);
+}
