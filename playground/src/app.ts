@@ -27,7 +27,8 @@ function clone(project: Project): Project {
 }
 
 /**
- * Mounts the playground into `root` with `initial` loaded; runs it at once when `autorun`.
+ * Mounts the playground into `root` with `initial` loaded; runs it at once when `autorun`;
+ * `problem` (a damaged share link) is shown in the status line once booted.
  * @example
  * ```ts
  * await startPlayground(document.querySelector("#app")!, EXAMPLES[0], false);
@@ -37,6 +38,7 @@ export async function startPlayground(
   root: HTMLElement,
   initial: Project,
   autorun: boolean,
+  problem?: string,
 ): Promise<void> {
   const hooks = (globalThis as { rhythm?: TestHooks }).rhythm!;
   const source = new InBrowserSource();
@@ -230,6 +232,7 @@ export async function startPlayground(
     const info = await source.boot();
     const total = Object.values(info.timings).reduce((a, b) => a + b, 0);
     setStatus("ready", `${info.description} · booted in ${Math.round(total)} ms`);
+    if (problem) setStatus("error", problem);
     hooks.bootInfo = info;
     runButton.disabled = false;
     if (autorun) await run();

@@ -8,7 +8,7 @@ import { startDashboard } from "./dashboard.ts";
 import { EXAMPLES } from "./examples.ts";
 import { decodeProject } from "./share.ts";
 import { startPlayground } from "./app.ts";
-import { installHooks, setStatus } from "./ui/status.ts";
+import { installHooks } from "./ui/status.ts";
 
 installHooks();
 const root = document.getElementById("app")!;
@@ -18,10 +18,12 @@ if (params.has("api")) {
   await startDashboard(root, params.get("api") ?? "", params.get("token") ?? undefined);
 } else {
   let shared = null;
+  let problem: string | undefined;
   try {
     shared = await decodeProject(location.hash.slice(1));
   } catch (e) {
-    setStatus("error", (e as Error).message);
+    problem = `${(e as Error).message}; the first example is loaded instead`;
   }
-  await startPlayground(root, shared ?? EXAMPLES[0], shared !== null || params.get("run") === "1");
+  const autorun = shared !== null || params.get("run") === "1";
+  await startPlayground(root, shared ?? EXAMPLES[0], autorun, problem);
 }

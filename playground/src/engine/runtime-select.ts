@@ -7,6 +7,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import type { VirtualClock } from "./clock.ts";
 import type { Runtime } from "./runtime.ts";
+import { startEngineTasks } from "./engine-tasks.ts";
 import { createStandinRuntime } from "./standin.ts";
 
 /** Options the page passes to `boot`. */
@@ -35,5 +36,8 @@ export async function bootRuntime(clock: VirtualClock, options: BootOptions): Pr
   const pg = await PGlite.create({ loadDataDir: options.dataDir, relaxedDurability: true });
   await pg.query("select 1");
   timings.pglite = performance.now() - t0;
-  return { runtime: createStandinRuntime(clock), timings };
+  const t1 = performance.now();
+  const engine = await startEngineTasks(pg);
+  timings.engine = performance.now() - t1;
+  return { runtime: createStandinRuntime(clock, engine), timings };
 }

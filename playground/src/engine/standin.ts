@@ -12,6 +12,7 @@ import type { VirtualClock } from "./clock.ts";
 import { durationMs } from "./duration.ts";
 import { MemoryStore } from "./memory-store.ts";
 import type { RunRequest, Runtime } from "./runtime.ts";
+import type { EngineTasks, TaskFailure } from "./engine-tasks.ts";
 
 const HOST_NAMES = ["Task", "Timer", "Signal", "Workflow", "Inputs", "Context", "task", "sleep"];
 
@@ -37,14 +38,15 @@ function compileFlow(source: string): (...host: unknown[]) => Promise<unknown> {
 }
 
 /**
- * Creates the stand-in runtime on a virtual clock.
+ * Creates the stand-in runtime on a virtual clock. With `engine`, tasks run on the real
+ * Rhythm engine (queue, worker loop, retries, events in PGlite); else in memory.
  * @example
  * ```ts
  * const runtime = createStandinRuntime(new VirtualClock());
  * const id = await runtime.start({ workflow: "w", workflows: { w: "return 1" }, tasks: [], inputs: {} });
  * ```
  */
-export function createStandinRuntime(clock: VirtualClock): Runtime {
+export function createStandinRuntime(clock: VirtualClock, engine?: EngineTasks): Runtime {
   const store = new MemoryStore(() => clock.now());
   const mailboxes = new Map<string, Map<string, Mailbox>>();
   let workflows: Record<string, string> = {};
@@ -129,6 +131,7 @@ export function createStandinRuntime(clock: VirtualClock): Runtime {
   }
 
   async function runTask(parent: string, name: string, inputs: unknown, maxAttempts: number) {
+    if (engine) return await runEngineTask(engine, parent, name, inputs, maxAttempts);
     const task = store.create({ kind: "task", name, inputs, parent });
     const mock = mocks.get(name) ?? compileMock(defaultMock(name));
     store.event(parent, "task.started", { data: { task: name, id: task.id, inputs } });
@@ -152,6 +155,25 @@ export function createStandinRuntime(clock: VirtualClock): Runtime {
         store.event(parent, "task.failed", { data: error });
         throw flowError("TaskError", message, { task: name, attempts: attempt });
       }
+    }
+  }
+
+  async function runEngineTask(
+    engine: EngineTasks,
+    parent: string,
+    name: string,
+    inputs: unknown,
+    maxAttempts: number,
+  ) {
+    store.event(parent, "task.started", { data: { task: name, inputs } });
+    try {
+      const { id, output } = await engine.run(name, inputs, maxAttempts);
+      store.event(parent, "task.completed", { data: { task: name, id, output } });
+      return output;
+    } catch (thrown) {
+      const failure = thrown as TaskFailure;
+      store.event(parent, "task.failed", { data: failure });
+      throw flowError("TaskError", failure.message, { task: name, attempts: failure.attempts });
     }
   }
 
@@ -184,11 +206,14 @@ export function createStandinRuntime(clock: VirtualClock): Runtime {
   }
 
   return {
-    description: "stand-in runtime (the Rhythm engine is not available yet)",
+    description: engine
+      ? "tasks on the Rhythm engine (PGlite, worker loop); workflow steps in a stand-in"
+      : "stand-in runtime (the Rhythm engine is not available yet)",
     clock,
     start(request: RunRequest) {
       workflows = request.workflows;
       mocks = new Map(request.tasks.map((t) => [t.name, compileMock(t)]));
+      engine?.setTasks(request.tasks);
       return Promise.resolve(startWorkflow(request.workflow, request.inputs, null).run.id);
     },
     signal(id, name, payload) {
@@ -209,9 +234,20 @@ export function createStandinRuntime(clock: VirtualClock): Runtime {
       }
       return Promise.resolve();
     },
-    list: (filter?: ExecutionFilter) => Promise.resolve(store.list(filter)),
-    get: (id) => Promise.resolve(store.get(id)),
-    events: (id) => Promise.resolve(store.events(id)),
-    onChange: (listener) => store.onChange(listener),
+    async list(filter?: ExecutionFilter) {
+      const all = [...store.list(filter), ...(engine ? await engine.list(filter) : [])];
+      return all.sort((a, b) => b.createdAt - a.createdAt).slice(0, filter?.limit ?? 200);
+    },
+    async get(id) {
+      return (await engine?.get(id)) ?? store.get(id);
+    },
+    async events(id) {
+      const found = store.events(id);
+      return found.length > 0 || !engine ? found : await engine.events(id);
+    },
+    onChange(listener) {
+      const stops = [store.onChange(listener), engine?.onChange(listener)];
+      return () => stops.forEach((stop) => stop?.());
+    },
   };
 }
