@@ -156,7 +156,6 @@ export class FnCompiler {
   /** Number of enclosing loops within this function. */
   loopNesting = 0;
   loops: LoopContext[] = [];
-  pendingLabel: string | null = null;
   params = 0;
   /** Jumps of the enclosing optional chain (`?.`) to its end, or null outside a chain. */
   chain: number[] | null = null;

@@ -54,9 +54,12 @@ function block(c: FnCompiler, body: AST.Statement[], node: AST.Node): void {
   c.closeScope(opened);
 }
 
-function openLoop(c: FnCompiler, breakHeight = c.height): LoopContext {
+/** Labels of labelled loops, by loop node. */
+const labels = new WeakMap<AST.Node, string>();
+
+function openLoop(c: FnCompiler, node: AST.Node, breakHeight = c.height): LoopContext {
   const loop: LoopContext = {
-    label: c.pendingLabel,
+    label: labels.get(node) ?? null,
     breaks: [],
     continues: [],
     breakDepth: c.depth,
@@ -65,7 +68,6 @@ function openLoop(c: FnCompiler, breakHeight = c.height): LoopContext {
     breakHeight,
     continueHeight: c.height,
   };
-  c.pendingLabel = null;
   c.loops.push(loop);
   c.loopNesting++;
   return loop;
@@ -117,7 +119,7 @@ function forEachLoop(c: FnCompiler, node: AST.ForOfStatement | AST.ForInStatemen
   c.emit(node.type === "ForOfStatement" ? OP.ITER : OP.ITERKEYS);
   const outerHeight = c.height;
   c.height += 2;
-  const loop = openLoop(c, outerHeight + 2);
+  const loop = openLoop(c, node, outerHeight + 2);
   const top = c.here();
   const done = c.jump(OP.NEXT);
   const decl = node.left.type === "VariableDeclaration" ? node.left : null;
@@ -167,7 +169,7 @@ const handlers: Handlers = {
     c.patch(end);
   },
   WhileStatement(c, node) {
-    const loop = openLoop(c);
+    const loop = openLoop(c, node);
     const top = c.here();
     compileExpr(c, node.test);
     const exit = c.jump(OP.JF);
@@ -177,7 +179,7 @@ const handlers: Handlers = {
     closeLoop(c, loop, top, c.here());
   },
   DoWhileStatement(c, node) {
-    const loop = openLoop(c);
+    const loop = openLoop(c, node);
     const top = c.here();
     compileStatement(c, node.body);
     const cont = c.here();
@@ -196,7 +198,7 @@ const handlers: Handlers = {
       compileExpr(c, init as AST.Expression);
       c.emit(OP.POP);
     }
-    const loop = openLoop(c);
+    const loop = openLoop(c, node);
     const top = c.here();
     let exit = -1;
     if (node.test) {
@@ -240,9 +242,8 @@ const handlers: Handlers = {
   },
   TryStatement: compileTry,
   LabeledStatement(c, node) {
-    c.pendingLabel = node.label.name;
+    labels.set(node.body, node.label.name);
     compileStatement(c, node.body);
-    c.pendingLabel = null;
   },
 };
 
@@ -299,12 +300,5 @@ export function compileStatement(c: FnCompiler, node: AST.Statement): void {
   c.at(node);
   const handler = handlers[node.type] as Handler<AST.Statement> | undefined;
   if (!handler) throw new Error(`cannot compile a ${node.type}`);
-  if (node.type !== "LabeledStatement" && !isLoop(node)) c.pendingLabel = null;
   handler(c, node);
-}
-
-function isLoop(node: AST.Statement): boolean {
-  return node.type === "WhileStatement" || node.type === "DoWhileStatement" ||
-    node.type === "ForStatement" || node.type === "ForOfStatement" ||
-    node.type === "ForInStatement";
 }

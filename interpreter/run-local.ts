@@ -44,6 +44,11 @@ export interface RunLocalOptions {
   limits?: Limits;
   /** Steps (calls of `advance`) before giving up (default 200,000). */
   maxSteps?: number;
+  /**
+   * Keep each saved state as JSON text between steps, as the durable engine does
+   * (default true); false passes the state object along unchanged.
+   */
+  jsonStates?: boolean;
 }
 
 /** What {@link runLocal} returns. */
@@ -169,7 +174,7 @@ class LocalHost {
       limits: this.options.limits,
     });
     exec.pending = [];
-    exec.state = r.state;
+    exec.state = this.options.jsonStates === false ? r.state : JSON.parse(JSON.stringify(r.state));
     for (const c of r.commands) this.command(exec, c);
     if (r.status === "suspended") exec.status = "suspended";
     else this.end(exec, r.status, r.output, r.error);
