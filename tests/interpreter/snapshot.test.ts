@@ -1,0 +1,143 @@
+/**
+ * Snapshots: a state is plain JSON that round-trips exactly, keeps aliasing, cycles,
+ * key order and special numbers, refuses foreign programs and formats, grows with the
+ * live state rather than with history, and is checked against the size limit.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  advance,
+  compile,
+  type CompiledProgram,
+  type Resolution,
+  type SnapshotState,
+} from "../../interpreter/mod.ts";
+
+const context = { executionId: "e1", workflow: "w", version: "v", startedAt: "" };
+
+function program(source: string): CompiledProgram {
+  const c = compile(source);
+  if (!c.ok) throw new Error(JSON.stringify(c.diagnostics));
+  return c.program;
+}
+
+/** Runs to the end answering every timer; optionally JSON round-trips each state. */
+function drive(p: CompiledProgram, json: boolean, inputs: unknown = {}) {
+  let now = 0;
+  let r = advance(p, { state: null, inputs, context, now, resolutions: [] });
+  const sizes: number[] = [];
+  while (r.status === "suspended") {
+    const text = JSON.stringify(r.state);
+    sizes.push(text.length);
+    const state: SnapshotState = json ? JSON.parse(text) : r.state;
+    now += 1000;
+    const resolutions: Resolution[] = r.commands.flatMap((c) =>
+      c.type === "timer" ? [{ handle: c.handle, ok: true as const, value: null }] : []
+    );
+    r = advance(p, { state, context, now, resolutions });
+  }
+  return { result: r, sizes };
+}
+
+describe("snapshot round trips", () => {
+  it("are plain JSON: stringify and parse give the same data", () => {
+    const p = program("const o = { a: [1, 2], n: NaN }\nawait Timer.delay(1)\nreturn o.a");
+    const r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
+    expect(JSON.parse(JSON.stringify(r.state))).toStrictEqual(r.state);
+    expect(JSON.stringify(r.state)).not.toContain("function");
+  });
+
+  it("give the same results as passing the state along", () => {
+    const source = `let acc = []
+const shared = { n: 0 }
+const views = [shared, { inner: shared }]
+for (let i = 0; i < 5; i++) {
+  await Timer.delay(1)
+  shared.n += i
+  acc.push(views[1].inner.n)
+}
+return [acc, views[0] === views[1].inner, shared]`;
+    const p = program(source);
+    const direct = drive(p, false).result;
+    const viaJson = drive(p, true).result;
+    expect(viaJson.output).toStrictEqual(direct.output);
+    expect(viaJson.output).toStrictEqual([[0, 1, 3, 6, 10], true, { n: 10 }]);
+  });
+
+  it("keep aliasing, cycles, key order, NaN, Infinity and -0", () => {
+    const source = `const a = { z: 1, y: 2, "3": 3, x: 4 }
+const b = [a, a]
+a.me = a
+const nums = [NaN, Infinity, -Infinity, -0, 1e308]
+await Timer.delay(1)
+b[0].z = 100
+return [b[1].z, a.me.me === a, Object.keys(a), nums.map(n => Number.isNaN(n)), nums[1] > 1e308, nums[2] < -1e308, 1 / nums[3], nums[4]]`;
+    const out = drive(program(source), true).result.output;
+    expect(out).toStrictEqual([
+      100,
+      true,
+      ["3", "z", "y", "x", "me"],
+      [true, false, false, false, false],
+      true,
+      true,
+      null,
+      1e308,
+    ]);
+  });
+
+  it("store one heap entry per shared object", () => {
+    const p = program("const big = { k: 'v' }\nconst list = [big, big, big]\nawait Timer.delay(1)");
+    const r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
+    const objects = r.state.heap.filter((e) => e[0] === "o" && JSON.stringify(e).includes('"k"'));
+    expect(objects).toHaveLength(1);
+  });
+
+  it("stay the same size while a loop waits on and on (cost follows live state)", () => {
+    const p = program("let n = 0\nwhile (n < 300) { await Timer.delay(1); n++ }\nreturn n");
+    const { result, sizes } = drive(p, true);
+    expect(result.output).toBe(300);
+    expect(sizes[299] - sizes[5]).toBeLessThan(10);
+  });
+});
+
+describe("restoring a snapshot", () => {
+  const p = program("await Timer.delay(1)\nreturn 1");
+  const first = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
+
+  it("refuses a state of another program", () => {
+    const other = program("await Timer.delay(2)\nreturn 2");
+    expect(() => advance(other, { state: first.state, context, now: 0, resolutions: [] }))
+      .toThrow(/belongs to program/);
+  });
+
+  it("refuses an unknown format version", () => {
+    const state = { ...first.state, format: 999 };
+    expect(() => advance(p, { state, context, now: 0, resolutions: [] })).toThrow(/format 999/);
+  });
+
+  it("ignores resolutions of unknown handles and resumes with the right one", () => {
+    const resolutions: Resolution[] = [
+      { handle: "h99", ok: true, value: 5 },
+      { handle: "h1", ok: true, value: null },
+    ];
+    const r = advance(p, { state: first.state, context, now: 1000, resolutions });
+    expect(r.status).toBe("completed");
+    expect(r.output).toBe(1);
+  });
+
+  it("fails the execution when the state outgrows the snapshot limit", () => {
+    const big = program(
+      "const xs = []\nfor (let i = 0; i < 2000; i++) xs.push(i)\nawait Timer.delay(1)",
+    );
+    const r = advance(big, {
+      state: null,
+      inputs: {},
+      context,
+      now: 0,
+      resolutions: [],
+      limits: { snapshotBytes: 4000 },
+    });
+    expect(r.status).toBe("failed");
+    expect(r.error?.name).toBe("RangeError");
+    expect(r.error?.message).toMatch(/snapshot limit/);
+  });
+});
