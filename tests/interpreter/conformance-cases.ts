@@ -41,12 +41,12 @@ export type Mock =
   | { map: Record<string, unknown>; key: string }
   | { sequence: Mock[] };
 
-/** The JSON files of a folder, by name. */
-export function jsonFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+/** The parsed JSON files of a folder, by name (formatting does not matter). */
+export function jsonFiles(dir: string): Map<string, unknown> {
+  const out = new Map<string, unknown>();
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
-    out.set(name, readFileSync(join(dir, name), "utf8"));
+    out.set(name, JSON.parse(readFileSync(join(dir, name), "utf8")));
   }
   return out;
 }
@@ -55,8 +55,8 @@ export function jsonFiles(dir: string): Map<string, string> {
 export function loadCases(): ConformanceCase[] {
   const dir = existsSync(sharedDir) ? sharedDir : vendoredDir;
   const cases: ConformanceCase[] = [];
-  for (const [file, text] of jsonFiles(dir)) {
-    for (const c of JSON.parse(text)) cases.push({ ...c, file });
+  for (const [file, list] of jsonFiles(dir)) {
+    for (const c of list as ConformanceCase[]) cases.push({ ...c, file });
   }
   return cases;
 }
