@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DEFAULT_RETRY, resolveRetry, type RetryPolicy } from "../interpreter/retry.ts";
+import { DEFAULT_RETRY, type RetryPolicy } from "../interpreter/retry.ts";
 
 /** What a running task can see and do. */
 export interface TaskContext {
@@ -36,8 +36,11 @@ export type TaskFunction<Input = unknown, Output = unknown> = (
 export interface RetryOptions {
   /** Attempts in all, including the first (1 = no retry). */
   maxAttempts?: number;
-  /** Backoff between attempts (milliseconds): `{ initial, factor, max, jitter }`, or a duration. */
-  backoff?: Partial<RetryPolicy["backoff"]> | number | string;
+  /**
+   * Backoff between attempts: `initial` and `max` in milliseconds, `factor`, and `jitter` as a
+   * fraction (0.1 = ±10%). Unset fields come from the default policy.
+   */
+  backoff?: Partial<RetryPolicy["backoff"]>;
 }
 
 /** Defaults of a task, overridable per call of `queueTask`. */
@@ -115,17 +118,33 @@ export function isTaskDefinition(value: unknown): value is TaskDefinition {
 }
 
 /**
- * Resolves retry options to a full policy, throwing a RangeError when malformed.
+ * Resolves retry options to a full policy (unset fields from the default: 3 attempts, 1 s
+ * doubling up to 5 minutes, ±10%), throwing a RangeError when a field is out of range.
+ * Durations are milliseconds here (the `.flow` language's `resolveRetry` takes seconds/strings).
  *
  * @example
  * ```ts
  * toRetryPolicy({ maxAttempts: 1 }).maxAttempts; // 1
+ * toRetryPolicy({ backoff: { initial: 500 } }).backoff.factor; // 2
  * ```
  */
 export function toRetryPolicy(options: RetryOptions | undefined): RetryPolicy {
-  const policy = resolveRetry(options, DEFAULT_RETRY);
-  if (typeof policy === "string") throw new RangeError(policy);
-  return policy;
+  const maxAttempts = options?.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
+  const backoff = { ...DEFAULT_RETRY.backoff, ...dropUndefined(options?.backoff ?? {}) };
+  check(Number.isInteger(maxAttempts) && maxAttempts >= 1, "maxAttempts", "an integer ≥ 1");
+  check(backoff.initial >= 0, "backoff.initial", "a number of milliseconds ≥ 0");
+  check(backoff.max >= 0, "backoff.max", "a number of milliseconds ≥ 0");
+  check(backoff.factor >= 1, "backoff.factor", "a number ≥ 1");
+  check(backoff.jitter >= 0 && backoff.jitter <= 1, "backoff.jitter", "a number from 0 to 1");
+  return { maxAttempts, backoff };
+}
+
+function check(ok: boolean, field: string, rule: string): void {
+  if (!ok) throw new RangeError(`retry.${field} must be ${rule}`);
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Task definitions by name, as a worker holds them. */

@@ -174,26 +174,31 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     }
   }
 
+  // Keyed by "<id>:<attempt>": this worker may reclaim and re-run an execution whose earlier
+  // attempt it is still (uselessly) running.
   function start(flight: InFlight) {
-    inFlight.set(flight.id, flight);
+    const key = `${flight.id}:${flight.attempt}`;
+    inFlight.set(key, flight);
     flight.done.finally(() => {
-      inFlight.delete(flight.id);
+      inFlight.delete(key);
       pump();
     });
   }
 
-  function abort(executionId: string, reason: Error) {
-    inFlight.get(executionId)?.controller.abort(reason);
+  function cancel(executionId: string) {
+    for (const flight of inFlight.values()) {
+      if (flight.id === executionId) flight.controller.abort(new CancelledError(executionId));
+    }
   }
 
   async function heartbeat() {
     if (inFlight.size === 0 && state !== "running") return;
     try {
-      const ids = [...inFlight.keys()];
-      const held = await renewLeases(db, id, ids, settings.leaseMs);
+      const flights = [...inFlight.entries()];
+      const held = await renewLeases(db, id, flights.map(([, f]) => f), settings.leaseMs);
       if (dead) return;
-      for (const executionId of ids) {
-        if (!held.has(executionId)) abort(executionId, new LeaseLostError(executionId));
+      for (const [key, flight] of flights) {
+        if (!held.has(key)) flight.controller.abort(new LeaseLostError(flight.id));
       }
     } catch (error) {
       if (!dead) logger("warn", `heartbeat failed: ${(error as Error).message}`);
@@ -263,7 +268,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
           listen: settings.listen,
           probeTimeoutMs: settings.probeTimeoutMs,
           onWake: wake,
-          onCancel: (executionId) => abort(executionId, new CancelledError(executionId)),
+          onCancel: cancel,
           logger,
         });
         listening = await wakeup.start();

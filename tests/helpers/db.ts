@@ -259,9 +259,14 @@ function postgresSuite(name: string, url: string): TestDatabase {
 async function terminate(url: string, applicationName: string): Promise<number> {
   const admin = createPostgresDb(url, { max: 1, applicationName: "rhythm-test-admin" });
   try {
+    // MATERIALIZED: the filter must run before pg_terminate_backend, never the planner's way
+    // round (which would kill every session on the server, other engineers' included).
     const rows = await admin.query<{ pid: number }>(
-      `select pid from pg_stat_activity
-        where application_name = $1 and pg_terminate_backend(pid)`,
+      `with targets as materialized (
+         select pid from pg_stat_activity
+          where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()
+       )
+       select pid from targets where pg_terminate_backend(pid)`,
       [applicationName],
     );
     return rows.length;

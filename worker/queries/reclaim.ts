@@ -49,9 +49,10 @@ select id, status, (select count(*) from (select notify_ready(queue, now()) from
  * const reclaimed = await reclaimExpiredLeases(db, 100);
  * ```
  */
-export function reclaimExpiredLeases(
+export async function reclaimExpiredLeases(
   q: Queryable,
   limit = 100,
 ): Promise<{ id: string; status: "pending" | "failed" }[]> {
-  return q.query(sql, [limit]);
+  const rows = await q.query<{ id: string; status: "pending" | "failed" }>(sql, [limit]);
+  return rows.map(({ id, status }) => ({ id, status }));
 }

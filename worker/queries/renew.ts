@@ -15,29 +15,36 @@ with alive as (
   update workers set heartbeat_at = now() where id = $1
 ),
 renewed as (
-  update executions set lease_until = now() + $2 * interval '1 millisecond'
-   where status = 'running' and worker_id = $1 and id = any($3::uuid[])
-  returning id
+  update executions e set lease_until = now() + $2 * interval '1 millisecond'
+    from unnest($3::uuid[], $4::int[]) as l(id, attempt)
+   where e.id = l.id and e.status = 'running' and e.worker_id = $1 and e.attempts = l.attempt
+  returning e.id, e.attempts
 )
-select id from renewed`;
+select id, attempts from renewed`;
 
 /**
  * The worker's periodic heartbeat: refreshes `workers.heartbeat_at` and extends the leases of
- * the given in-flight executions; returns the ids still held.
+ * the given in-flight attempts; returns the leases still held, as `"<id>:<attempt>"` keys.
  *
  * @example
  * ```ts
- * const held = await renewLeases(db, workerId, [...inFlight.keys()], 30_000);
+ * const held = await renewLeases(db, workerId, [{ id, attempt: 1 }], 30_000);
+ * held.has(`${id}:1`);
  * ```
  */
 export async function renewLeases(
   q: Queryable,
   workerId: string,
-  ids: readonly string[],
+  leases: readonly { id: string; attempt: number }[],
   leaseMs: number,
 ): Promise<Set<string>> {
-  const rows = await q.query<{ id: string }>(renewAllSql, [workerId, leaseMs, ids]);
-  return new Set(rows.map((r) => r.id));
+  const rows = await q.query<{ id: string; attempts: number }>(renewAllSql, [
+    workerId,
+    leaseMs,
+    leases.map((l) => l.id),
+    leases.map((l) => l.attempt),
+  ]);
+  return new Set(rows.map((r) => `${r.id}:${r.attempts}`));
 }
 
 /**

@@ -1,0 +1,96 @@
+import { expect, it } from "vitest";
+import { getExecution, queueTask } from "../../worker/client.ts";
+import type { Db } from "../../worker/db/driver.ts";
+import { defineTask } from "../../worker/tasks.ts";
+import { forEachDriver } from "../helpers/db.ts";
+import { deferred, finished, memoryLogger, startWorker } from "../helpers/engine.ts";
+
+const echo = defineTask("echo", (x: unknown) => x);
+const NEVER = 3_600_000; // a poll interval that never fires during a test
+
+/** A Db whose LISTEN "succeeds" but never delivers, like one behind a transaction pooler. */
+function deafListener(db: Db): Db {
+  return { ...db, listen: () => Promise.resolve(() => Promise.resolve()) };
+}
+
+forEachDriver("wake-ups", (t) => {
+  it("wakes an idle worker by NOTIFY, without polling", async () => {
+    const worker = await startWorker(t, { tasks: [echo], pollIntervalMs: NEVER });
+    expect(worker.listening).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the start-up claim go idle
+    const id = await queueTask(t.db, echo, "hi");
+    expect((await finished(t.db, id)).output).toBe("hi");
+  });
+
+  it("starts delayed work when it is due, without polling", async () => {
+    await startWorker(t, { tasks: [echo], pollIntervalMs: NEVER });
+    const id = await queueTask(t.db, echo, "later", { delayMs: 200 });
+    expect((await getExecution(t.db, id))!.status).toBe("pending");
+    expect((await finished(t.db, id)).output).toBe("later");
+  });
+
+  it("ignores notifications for queues it does not serve", async () => {
+    await startWorker(t, { tasks: [echo], queues: ["mine"], pollIntervalMs: NEVER });
+    const other = await queueTask(t.db, echo, 1, { queue: "theirs" });
+    const mine = await queueTask(t.db, echo, 2, { queue: "mine" });
+    await finished(t.db, mine);
+    expect((await getExecution(t.db, other))!.status).toBe("pending");
+  });
+
+  it("polls when told not to listen", async () => {
+    const worker = await startWorker(t, { tasks: [echo], listen: false, pollIntervalMs: 50 });
+    expect(worker.listening).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const id = await queueTask(t.db, echo, "polled");
+    expect((await finished(t.db, id)).output).toBe("polled");
+  });
+
+  it("falls back to polling, and says so, when the LISTEN self-probe gets no answer", async () => {
+    const logger = memoryLogger();
+    const worker = await startWorker(
+      t,
+      { tasks: [echo], pollIntervalMs: 50, probeTimeoutMs: 100, logger },
+      deafListener(t.db),
+    );
+    expect(worker.listening).toBe(false);
+    expect(logger.lines.some((l) => l.includes("LISTEN did not deliver a probe notification")))
+      .toBe(true);
+    const id = await queueTask(t.db, echo, "still runs");
+    expect((await finished(t.db, id)).output).toBe("still runs");
+  });
+});
+
+forEachDriver("reconnects", (t) => {
+  it("resubscribes and re-checks after the server drops every connection", async () => {
+    const logger = memoryLogger();
+    const db = await t.connect({ reconnect: { initialMs: 20, maxMs: 200 } });
+    await startWorker(t, { tasks: [echo], pollIntervalMs: NEVER, logger }, db);
+    expect(await t.dropConnections()).toBeGreaterThan(0);
+    await expect.poll(() => logger.lines.some((l) => l.includes("listen connection restored")), {
+      timeout: 10_000,
+    }).toBe(true);
+    const id = await queueTask(t.db, echo, "after reconnect"); // the client reconnects too
+    expect((await finished(t.db, id)).output).toBe("after reconnect");
+  });
+
+  it("records the outcome of a task that ran while the connections were dropped", async () => {
+    const gate = deferred();
+    const started = deferred();
+    const task = defineTask("across", async () => {
+      started.resolve();
+      await gate.promise;
+      return "survived";
+    });
+    const db = await t.connect({ reconnect: { initialMs: 20, maxMs: 200 } });
+    await startWorker(t, { tasks: [task], logger: () => {} }, db);
+    const id = await queueTask(t.db, task, null);
+    await started.promise;
+    await t.dropConnections();
+    gate.resolve();
+    expect(await finished(t.db, id)).toMatchObject({
+      status: "completed",
+      output: "survived",
+      attempts: 1,
+    });
+  });
+}, { drivers: ["postgres"] });
