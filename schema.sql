@@ -9,6 +9,27 @@ CREATE FUNCTION rhythm.notify_ready(queue text, run_at timestamp with time zone)
   )
 $$;
 
+CREATE FUNCTION rhythm.wake_waiting_workflows() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  woken integer;
+begin
+  perform 1 from executions w
+    where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
+    order by w.id
+    for update;
+  with ready as (
+    update executions w
+       set status = 'pending', run_at = now(), updated_at = now()
+     where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
+       and w.status = 'suspended'
+    returning w.queue
+  )
+  select count(notify_ready(q.queue, now())) into woken from (select distinct queue from ready) q;
+  return null;
+end $$;
+
 CREATE TABLE rhythm.events (
     id bigint NOT NULL,
     execution_id uuid NOT NULL,
@@ -70,7 +91,8 @@ CREATE TABLE rhythm.signals (
     name text NOT NULL,
     payload json NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    consumed_at timestamp with time zone
+    consumed_at timestamp with time zone,
+    handle text
 );
 
 ALTER TABLE rhythm.signals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -101,9 +123,27 @@ CREATE TABLE rhythm.workflow_definitions (
     created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE rhythm.workflow_handles (
+    workflow_id uuid NOT NULL,
+    handle text NOT NULL,
+    "position" integer NOT NULL,
+    kind text NOT NULL,
+    child_id uuid,
+    signal_name text,
+    fire_at timestamp with time zone,
+    result json,
+    CONSTRAINT workflow_handles_kind_check CHECK ((kind = ANY (ARRAY['task'::text, 'workflow'::text, 'timer'::text, 'signal'::text, 'deadline'::text])))
+);
+
 CREATE TABLE rhythm.workflow_state (
     execution_id uuid NOT NULL,
     snapshot json NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE rhythm.workflows (
+    name text NOT NULL,
+    version text NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
@@ -125,10 +165,18 @@ ALTER TABLE ONLY rhythm.workers
 ALTER TABLE ONLY rhythm.workflow_definitions
     ADD CONSTRAINT workflow_definitions_pkey PRIMARY KEY (name, version);
 
+ALTER TABLE ONLY rhythm.workflow_handles
+    ADD CONSTRAINT workflow_handles_pkey PRIMARY KEY (workflow_id, handle);
+
 ALTER TABLE ONLY rhythm.workflow_state
     ADD CONSTRAINT workflow_state_pkey PRIMARY KEY (execution_id);
 
+ALTER TABLE ONLY rhythm.workflows
+    ADD CONSTRAINT workflows_pkey PRIMARY KEY (name);
+
 CREATE INDEX events_execution ON rhythm.events USING btree (execution_id, id);
+
+CREATE INDEX executions_due ON rhythm.executions USING btree (run_at) WHERE (status = 'suspended'::text);
 
 CREATE UNIQUE INDEX executions_idempotency ON rhythm.executions USING btree (name, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 
@@ -140,6 +188,10 @@ CREATE INDEX executions_ready ON rhythm.executions USING btree (queue, priority 
 
 CREATE INDEX signals_pending ON rhythm.signals USING btree (execution_id, name, id) WHERE (consumed_at IS NULL);
 
+CREATE INDEX workflow_handles_child ON rhythm.workflow_handles USING btree (child_id) WHERE (child_id IS NOT NULL);
+
+CREATE TRIGGER executions_wake_waiters AFTER UPDATE OF status ON rhythm.executions FOR EACH ROW WHEN (((new.status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) AND (old.status <> ALL (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) AND ((new.parent_id IS NOT NULL) OR (new.idempotency_key IS NOT NULL)))) EXECUTE FUNCTION rhythm.wake_waiting_workflows();
+
 ALTER TABLE ONLY rhythm.events
     ADD CONSTRAINT events_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
 
@@ -149,5 +201,11 @@ ALTER TABLE ONLY rhythm.executions
 ALTER TABLE ONLY rhythm.signals
     ADD CONSTRAINT signals_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY rhythm.workflow_handles
+    ADD CONSTRAINT workflow_handles_workflow_id_fkey FOREIGN KEY (workflow_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY rhythm.workflow_state
     ADD CONSTRAINT workflow_state_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY rhythm.workflows
+    ADD CONSTRAINT workflows_name_version_fkey FOREIGN KEY (name, version) REFERENCES rhythm.workflow_definitions(name, version);

@@ -27,6 +27,8 @@ import { type InFlight, runExecution } from "./runner.ts";
 import { trackRunningWorker } from "./running.ts";
 import { type TaskDefinition, type TaskRegistry, toTaskRegistry } from "./tasks.ts";
 import { createWakeup, type Wakeup } from "./wakeup.ts";
+import { createStepDeps, type WorkflowOptions } from "./workflows/engine.ts";
+import { runWorkflowStep } from "./workflows/step.ts";
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
@@ -60,6 +62,11 @@ export interface WorkerOptions {
   logger?: Logger;
   /** Random source for retry jitter (default `Math.random`). */
   random?: () => number;
+  /**
+   * Workflow steps (default true: any registered workflow in the worker's queues); false runs
+   * tasks only. See `workflows/engine.ts`.
+   */
+  workflows?: boolean | WorkflowOptions;
 }
 
 /** A worker created by {@link createWorker}. */
@@ -133,6 +140,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     random: options.random ?? Math.random,
     isDead: () => dead,
   };
+  const stepDeps = createStepDeps(db, id, options.workflows, logger, () => dead);
 
   function wake() {
     wanted = true;
@@ -158,6 +166,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
           workerId: id,
           queues: settings.queues,
           names: [...registry.keys()],
+          workflows: stepDeps !== null,
           limit,
           leaseMs: settings.leaseMs,
         });
@@ -169,7 +178,13 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
         continue;
       }
       if (dead) return;
-      for (const row of rows) start(runExecution(row, deps));
+      for (const row of rows) {
+        start(
+          row.kind === "workflow" && stepDeps
+            ? runWorkflowStep(row, stepDeps)
+            : runExecution(row, deps),
+        );
+      }
       if (rows.length < limit && generation === seen) wanted = false;
     }
   }

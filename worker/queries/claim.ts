@@ -2,7 +2,8 @@
  * Hot path: claiming a batch of ready executions for one worker in ONE statement.
  *
  * Invariants: only `pending` rows whose `run_at` has come, in the worker's queues and with a
- * name the worker can run; highest priority first, then oldest `run_at`, then id; rows locked by
+ * name the worker can run (any workflow when `workflows` is set, plus `suspended` workflows
+ * whose deadline has come, see migrations/0003); highest priority first, then oldest `run_at`, then id; rows locked by
  * a concurrent claim are skipped (`for update skip locked`), so two workers never claim the same
  * row. Each claim increments `attempts`, sets the lease (`worker_id`, `lease_until`) and writes a
  * `started` event; `(worker_id, attempts)` is the fencing token of every later change.
@@ -32,9 +33,16 @@ const sql = `
 with next as (
   select id from executions
    where status = 'pending' and queue = any($1::text[]) and run_at <= now()
-     and name = any($2::text[])
+     and (name = any($2::text[]) or (kind = 'workflow' and $6::bool))
    order by priority desc, run_at, id
    limit $3
+   for update skip locked
+),
+due as (
+  select id from executions
+   where $6::bool and status = 'suspended' and run_at <= now() and queue = any($1::text[])
+   order by run_at
+   limit greatest(0, $3 - (select count(*) from next))
    for update skip locked
 ),
 claimed as (
@@ -42,7 +50,7 @@ claimed as (
      set status = 'running', attempts = e.attempts + 1, worker_id = $4,
          lease_until = now() + $5 * interval '1 millisecond',
          started_at = coalesce(e.started_at, now()), updated_at = now()
-    from next where e.id = next.id
+    from (select id from next union all select id from due) next where e.id = next.id
   returning e.id, e.kind, e.name, e.queue, e.inputs::text as inputs, e.priority,
             e.attempts as attempt, e.max_attempts as "maxAttempts", e.retry::text as retry,
             e.timeout_ms as "timeoutMs", e.run_at
@@ -58,8 +66,13 @@ select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "
 export interface ClaimOptions {
   workerId: string;
   queues: readonly string[];
-  /** Names the worker can run (tasks now; workflows later). */
+  /** Task names the worker can run. */
   names: readonly string[];
+  /**
+   * Also claim workflow steps: pending workflows of any name, and suspended ones whose
+   * deadline (`run_at`: a timer, a signal timeout) has come (default false).
+   */
+  workflows?: boolean;
   /** At most this many rows. */
   limit: number;
   /** Lease length in milliseconds. */
@@ -83,5 +96,6 @@ export function claimExecutions(q: Queryable, options: ClaimOptions): Promise<Cl
     options.limit,
     options.workerId,
     options.leaseMs,
+    options.workflows ?? false,
   ]);
 }

@@ -1,0 +1,57 @@
+import { expect, it } from "vitest";
+import { getExecution, listExecutions } from "../../worker/client.ts";
+import { startWorkflow } from "../../worker/workflows/client.ts";
+import { forEachDriver } from "../helpers/db.ts";
+import { reaches, register, run, settled } from "./helpers.ts";
+
+forEachDriver("workflow steps", (t) => {
+  it("runs the seed syntax: tasks and a sleep, in order, to completion", async () => {
+    await register(t.db, {
+      processOrder: [
+        'task("chargeCard", { "orderId": "order-123", "amount": 99.99 })',
+        "sleep(0.2)",
+        'task("shipOrder", { "orderId": "order-123" })',
+        'task("sendEmail", { "to": "customer@example.com", "subject": "Shipped!" })',
+      ].join("\n"),
+    });
+    const calls: string[] = [];
+    const task = (name: string) => (input: unknown) => {
+      calls.push(name);
+      return { done: name, input };
+    };
+    await run(t, {
+      chargeCard: task("chargeCard"),
+      shipOrder: task("shipOrder"),
+      sendEmail: task("sendEmail"),
+    });
+    const id = await startWorkflow(t.db, "processOrder", {});
+    const done = await settled(t.db, id);
+    expect(done.status).toBe("completed");
+    expect(calls).toEqual(["chargeCard", "shipOrder", "sendEmail"]);
+    const children = await listExecutions(t.db, { parentId: id });
+    expect(children.map((c) => c.name).sort()).toEqual(["chargeCard", "sendEmail", "shipOrder"]);
+  });
+
+  it("returns the workflow's value and passes task results back", async () => {
+    await register(t.db, {
+      add: 'let r = await Task.run("add", { a: Inputs.a, b: 3 })\nreturn { sum: r, at: "end" }',
+    });
+    await run(t, { add: (i: { a: number; b: number }) => i.a + i.b });
+    const id = await startWorkflow(t.db, "add", { a: 2 });
+    const done = await settled(t.db, id);
+    expect(done.output).toEqual({ sum: 5, at: "end" });
+    expect(Object.keys(done.output as object)).toEqual(["sum", "at"]);
+  });
+
+  it("is suspended while it waits for a task", async () => {
+    await register(t.db, { slow: 'return await Task.run("slow", {})' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await run(t, { slow: () => gate.then(() => "ok") });
+    const id = await startWorkflow(t.db, "slow");
+    await reaches(t.db, id, "suspended");
+    release();
+    expect((await settled(t.db, id)).output).toBe("ok");
+    expect((await getExecution(t.db, id))?.kind).toBe("workflow");
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * Running one claimed workflow step: load the version, snapshot and arrived results, advance
+ * the interpreter, and commit the outcome and the outbox in one transaction fenced by the
+ * lease (`queries/workflow-commit.ts`). The worker dispatches claimed rows of kind `workflow`
+ * here and everything else to `runner.ts`.
+ *
+ * A step commits exactly once: a worker that dies before COMMIT leaves no trace (the reclaimed
+ * step starts again from the same snapshot), and one that lost its lease is refused by the
+ * fence. A failed commit (a lost connection, a deadlock) is retried from the load while this
+ * worker holds the lease.
+ *
+ * @module
+ */
+import {
+  advance,
+  type AdvanceResult,
+  type CompiledProgram,
+  type ErrorValue,
+  type Limits,
+} from "../../interpreter/mod.ts";
+import type { Db } from "../db/driver.ts";
+import { backoffDelay, sleep } from "../db/reconnect.ts";
+import type { Logger } from "../logger.ts";
+import type { ClaimedExecution } from "../queries/claim.ts";
+import { commitStep, type StepCommit } from "../queries/workflow-commit.ts";
+import { loadStep } from "../queries/workflow-load.ts";
+import type { StepOutcome } from "../queries/workflow-outcome.ts";
+import type { InFlight } from "../runner.ts";
+import { DEADLINE_HANDLE, type Outbox, planOutbox } from "./outbox.ts";
+import type { ProgramCache } from "./programs.ts";
+import { collectDeliveries, type Delivery } from "./resolutions.ts";
+
+/** What a step needs from its worker. */
+export interface StepDeps {
+  db: Db;
+  workerId: string;
+  logger: Logger;
+  programs: ProgramCache;
+  /** The workflows' clock (epoch ms): `Date.now()` in production, virtual in tests. */
+  clock: () => number;
+  limits?: Limits;
+  /** True once the worker crashed (simulated): write nothing any more. */
+  isDead: () => boolean;
+  /** Test hook: awaited after advancing, just before the commit. */
+  beforeCommit?: (row: ClaimedExecution) => Promise<void> | void;
+}
+
+/**
+ * Starts a workflow step for `row` and returns its in-flight handle at once.
+ *
+ * @example
+ * ```ts
+ * const flight = runWorkflowStep(row, stepDeps);
+ * await flight.done;
+ * ```
+ */
+export function runWorkflowStep(row: ClaimedExecution, deps: StepDeps): InFlight {
+  const controller = new AbortController();
+  const done = retrySteps(row, deps, controller.signal).catch((error) => {
+    if (!deps.isDead()) {
+      deps.logger("error", `${label(row)}: step not recorded: ${describe(error)}`);
+    }
+  });
+  return { id: row.id, attempt: row.attempt, name: row.name, controller, done };
+}
+
+async function retrySteps(row: ClaimedExecution, deps: StepDeps, signal: AbortSignal) {
+  for (let failures = 0;; failures++) {
+    try {
+      return await runStep(row, deps, signal);
+    } catch (error) {
+      if (deps.isDead() || signal.aborted || failures >= 5) throw error;
+      deps.logger("warn", `${label(row)}: step failed (${describe(error)}), retrying`);
+      await sleep(backoffDelay(failures, { initialMs: 50, maxMs: 2000 }));
+    }
+  }
+}
+
+async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSignal) {
+  const loaded = await loadStep(deps.db, row.id);
+  if (!loaded) return;
+  const { execution } = loaded;
+  const delivery = collectDeliveries(loaded.handles, loaded.signals);
+  const now = deps.clock();
+  const result = await compute(row, deps, execution, delivery, now);
+  const outbox = planOutbox(result.commands, { id: row.id, queue: row.queue }, now);
+  if (execution.snapshot === null) addDeadline(outbox, result.program);
+  if (deps.isDead() || signal.aborted) return;
+  await deps.beforeCommit?.(row);
+  if (deps.isDead() || signal.aborted) return;
+  const commit = toCommit(row, deps.workerId, delivery, outbox, result.advanced);
+  const status = await commitStep(deps.db, commit);
+  if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
+  else deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
+}
+
+type Computed = {
+  advanced: AdvanceResult;
+  program: CompiledProgram | null;
+  commands: AdvanceResult["commands"];
+};
+
+/** Advances the VM; a deadline that passed, a missing version or a host bug fail the workflow. */
+async function compute(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  execution: { version: string; inputs: string; snapshot: string | null; startedAt: Date },
+  delivery: Delivery,
+  now: number,
+): Promise<Computed> {
+  let program: CompiledProgram | null = null;
+  try {
+    program = await deps.programs.load(row.name, execution.version);
+    if (delivery.deadlineError) return failedWith(delivery.deadlineError, program);
+    const advanced = advance(program, {
+      state: execution.snapshot === null ? null : JSON.parse(execution.snapshot),
+      inputs: JSON.parse(execution.inputs),
+      context: {
+        executionId: row.id,
+        workflow: row.name,
+        version: execution.version,
+        startedAt: new Date(execution.startedAt).toISOString(),
+      },
+      now,
+      resolutions: delivery.resolutions,
+      limits: deps.limits,
+    });
+    return { advanced, program, commands: advanced.commands };
+  } catch (error) {
+    return failedWith({ name: "Error", message: describe(error) }, program);
+  }
+}
+
+function failedWith(error: ErrorValue, program: CompiledProgram | null): Computed {
+  const advanced = {
+    state: null as never,
+    status: "failed" as const,
+    error,
+    commands: [],
+    waiting: [],
+  };
+  return { advanced, program, commands: [] };
+}
+
+function addDeadline(outbox: Outbox, program: CompiledProgram | null): void {
+  if (program?.timeout == null) return;
+  outbox.handles.push({
+    handle: DEADLINE_HANDLE,
+    position: 0,
+    kind: "deadline",
+    delayMs: program.timeout,
+  });
+}
+
+function toCommit(
+  row: ClaimedExecution,
+  workerId: string,
+  delivery: Delivery,
+  outbox: Outbox,
+  advanced: AdvanceResult,
+): StepCommit {
+  return {
+    id: row.id,
+    workerId,
+    attempt: row.attempt,
+    delivered: delivery.delivered,
+    consumed: delivery.consumed,
+    cancelled: outbox.cancelled,
+    tasks: outbox.tasks,
+    workflows: outbox.workflows,
+    handles: outbox.handles,
+    logs: outbox.logs,
+    outcome: outcomeOf(advanced),
+    event: JSON.stringify({
+      step: row.attempt,
+      received: delivery.resolutions.length,
+      started: outbox.summary,
+      waiting: advanced.waiting,
+    }),
+  };
+}
+
+function outcomeOf(advanced: AdvanceResult): StepOutcome {
+  if (advanced.status === "completed") {
+    return { status: "completed", output: JSON.stringify(advanced.output ?? null) };
+  }
+  if (advanced.status === "failed") {
+    return { status: "failed", error: JSON.stringify(advanced.error) };
+  }
+  return { status: "suspended", snapshot: JSON.stringify(advanced.state) };
+}
+
+function describeStep(row: ClaimedExecution, status: string, outbox: Outbox, r: AdvanceResult) {
+  const started = outbox.summary.length > 0 ? `; started ${outbox.summary.join(", ")}` : "";
+  if (status === "failed") {
+    const at = r.error?.line ? ` at line ${r.error.line}` : "";
+    return `failed ${label(row)}${at}: ${r.error?.name}: ${r.error?.message}`;
+  }
+  return `${status === "completed" ? "completed" : `step → ${status}`} ${label(row)}${started}`;
+}
+
+function levelOf(status: string) {
+  return status === "failed" ? "error" as const : "info" as const;
+}
+
+function label(row: ClaimedExecution): string {
+  return `workflow ${row.name} ${row.id} (step ${row.attempt})`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
