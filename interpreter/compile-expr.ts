@@ -115,7 +115,12 @@ const handlers: Handlers = {
     }
   },
   FunctionExpression(c, node) {
-    c.emit(OP.CLOSURE, c.prog.hooks.fn(c, node));
+    if (!node.id) return c.emit(OP.CLOSURE, c.prog.hooks.fn(c, node));
+    // A named function expression sees its own name: a one-slot scope around it.
+    const opened = c.openScope(true);
+    const slot = c.scope.declare(node.id.name, "const");
+    c.emit(OP.CLOSURE, c.prog.hooks.fn(c, node), OP.DUP, OP.STORE0, slot);
+    c.closeScope(opened);
   },
   ArrowFunctionExpression(c, node) {
     c.emit(OP.CLOSURE, c.prog.hooks.fn(c, node));

@@ -4,7 +4,7 @@
  * @module
  */
 import { NUMBER_METHODS, STRING_METHODS } from "./builtins.ts";
-import { typeError } from "./errors.ts";
+import { rangeError, typeError } from "./errors.ts";
 import { isCallable, toStr } from "./values.ts";
 import type { VM } from "./vm-state.ts";
 
@@ -18,6 +18,15 @@ function primitive(v: unknown): unknown {
 
 function orNull(v: unknown): unknown {
   return v === undefined ? null : v;
+}
+
+/** Longest string `repeat`/`padStart`/`padEnd` may build (16 Mi code units). */
+const MAX_STRING = 1 << 24;
+
+function checkSize(s: string, name: string, args: unknown[]): void {
+  const n = Number(primitive(args[0] ?? 0));
+  const size = name === "repeat" ? s.length * n : n;
+  if (size > MAX_STRING) rangeError(`${name} would build a string of ${size} characters`);
 }
 
 /**
@@ -36,6 +45,7 @@ export function stringMethod(vm: VM, s: string, name: string, args: unknown[]): 
     return name === "replace" ? s.replace(pattern, replacer) : s.replaceAll(pattern, replacer);
   }
   if (name === "split" && args[0] === null) return [s];
+  if (name === "repeat" || name === "padStart" || name === "padEnd") checkSize(s, name, args);
   const method = (String.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[
     name
   ];
