@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { type ConformanceCase, loadCases } from "./conformance-cases.ts";
 
 export interface Section {
   name: string;
@@ -26,21 +27,7 @@ export function readSections(file: string): Section[] {
   return sections;
 }
 
-/** Every case of the shared conformance suite, with the file it came from. */
-export function conformanceCases(): {
-  file: string;
-  name: string;
-  source: string;
-  expect: Record<string, unknown>;
-}[] {
-  const dir = resolve(import.meta.dirname, "../../../shared/conformance");
-  const files = ["diagnostics.json", "effects.json", "language.json", "limits.json", "seed.json"];
-  return files.flatMap((file) =>
-    (JSON.parse(readFileSync(resolve(dir, file), "utf8")) as {
-      name: string;
-      source: string;
-      expect: Record<string, unknown>;
-    }[])
-      .map((c) => ({ file, ...c }))
-  );
+/** Every case of the shared conformance suite (or its vendored copy), with its file. */
+export function conformanceCases(): ConformanceCase[] {
+  return loadCases();
 }
