@@ -22,6 +22,7 @@ import type { Completion } from "./queries/complete.ts";
 import { failExecution } from "./queries/fail.ts";
 import { renewLease } from "./queries/renew.ts";
 import type { TaskContext, TaskRegistry } from "./tasks.ts";
+import { observeClaim, withTaskSpan } from "./tracing.ts";
 
 /** What the runner needs from its worker. */
 export interface RunnerDeps {
@@ -60,6 +61,7 @@ export interface InFlight {
  * ```
  */
 export function runExecution(row: ClaimedExecution, deps: RunnerDeps): InFlight {
+  observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
   const flight = { id: row.id, attempt: row.attempt, name: row.name, controller };
   const done = run(row, deps, controller).catch((error) => {
@@ -78,7 +80,10 @@ async function run(row: ClaimedExecution, deps: RunnerDeps, controller: AbortCon
   }
   let outcome: { ok: true; output: string } | { ok: false; error: unknown };
   try {
-    const output = await raceAbort(callTask(row, deps, controller), controller.signal);
+    const output = await withTaskSpan(
+      { executionId: row.id, name: row.name, queue: row.queue, attempt: row.attempt },
+      () => raceAbort(callTask(row, deps, controller), controller.signal),
+    );
     outcome = { ok: true, output: encodePayload(output, "output", deps.maxPayloadBytes) };
   } catch (error) {
     outcome = { ok: false, error };

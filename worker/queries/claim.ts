@@ -27,6 +27,8 @@ export interface ClaimedExecution {
   /** The backoff part of the retry policy as JSON text, or null for the default. */
   retry: string | null;
   timeoutMs: number | null;
+  /** Milliseconds from when it became ready (`run_at`) to this claim (claim latency). */
+  waitedMs: number;
 }
 
 const sql = `
@@ -59,7 +61,8 @@ started as (
   insert into events (execution_id, type, attempt, worker_id)
   select id, 'started', attempt, $4 from claimed
 )
-select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "timeoutMs"
+select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "timeoutMs",
+       greatest(0, extract(epoch from clock_timestamp() - run_at) * 1000)::float8 as "waitedMs"
   from claimed order by priority desc, run_at, id`;
 
 /** Parameters of {@link claimExecutions}. */
