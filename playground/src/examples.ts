@@ -67,7 +67,7 @@ return { parcels: shipments.length, cost }
 const RETRIES = `// fetchQuote fails twice before it answers: the retry policy absorbs it.
 try {
   const quote = await Task.run("fetchQuote", { symbol: Inputs.symbol }, {
-    retry: { maxAttempts: 5, backoff: "2s" },
+    retry: { maxAttempts: 5, backoff: "500ms" },
   })
   return { symbol: Inputs.symbol, price: quote.price }
 } catch (e) {

@@ -4,7 +4,7 @@
  * fast-forwarded on the virtual clock), and shows syntax errors at the right line.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   buildPlayground,
   collectErrors,
@@ -14,6 +14,9 @@ import {
   waitDetailStatus,
   waitReady,
 } from "./helpers.ts";
+
+// Each test boots Postgres in a browser; on a shared 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;

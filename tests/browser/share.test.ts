@@ -3,7 +3,7 @@
  * fragment, and opening that URL in a fresh page reproduces the run (it runs at once).
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   buildPlayground,
   collectErrors,
@@ -13,6 +13,9 @@ import {
   waitDetailStatus,
   waitReady,
 } from "./helpers.ts";
+
+// Each test boots Postgres in a browser; on a shared 2-core machine that takes a while.
+vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;

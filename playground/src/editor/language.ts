@@ -5,47 +5,8 @@
  */
 import { LanguageSupport, LRLanguage } from "@codemirror/language";
 import { delimitedIndent, foldInside, foldNodeProp, indentNodeProp } from "@codemirror/language";
-import { styleTags, tags as t } from "@lezer/highlight";
+import { flowHighlighting } from "../../../interpreter/highlight.ts";
 import { parser } from "../../../interpreter/parser.generated.ts";
-
-// Tags follow lezer-parser/javascript's highlight.js; the node names are the same.
-// TODO(interpreter/highlight.ts): use the interpreter's styleTags once that module lands.
-const highlighting = styleTags({
-  "for while do if else try catch finally return throw break continue": t.controlKeyword,
-  "let const function async": t.definitionKeyword,
-  "in of await typeof new": t.operatorKeyword,
-  "ReservedWord": t.invalid,
-  BooleanLiteral: t.bool,
-  null: t.null,
-  Number: t.number,
-  String: t.string,
-  TemplateString: t.special(t.string),
-  Escape: t.escape,
-  LineComment: t.lineComment,
-  BlockComment: t.blockComment,
-  FrontMatter: t.meta,
-  VariableName: t.variableName,
-  "CallExpression/VariableName": t.function(t.variableName),
-  VariableDefinition: t.definition(t.variableName),
-  "FunctionDeclaration/VariableDefinition": t.function(t.definition(t.variableName)),
-  PropertyName: t.propertyName,
-  "CallExpression/MemberExpression/PropertyName": t.function(t.propertyName),
-  PropertyDefinition: t.definition(t.propertyName),
-  Label: t.labelName,
-  UpdateOp: t.updateOperator,
-  ArithOp: t.arithmeticOperator,
-  LogicOp: t.logicOperator,
-  CompareOp: t.compareOperator,
-  Equals: t.definitionOperator,
-  Arrow: t.function(t.punctuation),
-  ": Spread": t.punctuation,
-  "( )": t.paren,
-  "[ ]": t.squareBracket,
-  "{ }": t.brace,
-  "InterpolationStart InterpolationEnd": t.special(t.brace),
-  ".": t.derefOperator,
-  ", ;": t.separator,
-});
 
 /**
  * The `.flow` language for CodeMirror.
@@ -59,7 +20,7 @@ export const flowLanguage: LRLanguage = LRLanguage.define({
   name: "flow",
   parser: parser.configure({
     props: [
-      highlighting,
+      flowHighlighting,
       indentNodeProp.add({
         "Block ObjectExpression": delimitedIndent({ closing: "}" }),
         ArrayExpression: delimitedIndent({ closing: "]" }),

@@ -19,6 +19,7 @@ import {
   listExecutions,
   migrate,
   queueTask,
+  type RetryOptions,
   silentLogger,
   type TaskDefinition,
   waitForExecution,
@@ -40,7 +41,11 @@ export interface EngineTasks {
   /** Replaces the mock tasks the worker runs. */
   setTasks(tasks: MockTask[]): void;
   /** Queues a task, waits for its end, returns its id and output or throws a {@link TaskFailure}. */
-  run(name: string, inputs: unknown, maxAttempts: number): Promise<{ id: string; output: unknown }>;
+  run(
+    name: string,
+    inputs: unknown,
+    retry?: RetryOptions,
+  ): Promise<{ id: string; output: unknown }>;
   list(filter?: ExecutionFilter): Promise<Execution[]>;
   get(id: string): Promise<Execution | null>;
   events(id: string): Promise<ExecutionEvent[]>;
@@ -111,9 +116,8 @@ export async function startEngineTasks(pg: PGlite): Promise<EngineTasks> {
       registry.clear();
       for (const task of tasks) if (task.name) registry.set(task.name, define(task));
     },
-    async run(name, inputs, maxAttempts) {
+    async run(name, inputs, retry) {
       if (!registry.has(name)) registry.set(name, define(defaultMock(name)));
-      const retry = { maxAttempts, backoff: { initial: 500, max: 4000 } };
       const id = await queueTask(db, name, inputs, { retry });
       track(+1);
       const done = await waitForExecution(db, id, { pollMs: 50 }).finally(() => track(-1));

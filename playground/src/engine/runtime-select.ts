@@ -1,14 +1,14 @@
 /**
- * Boots the database and picks what runs flows: the real Rhythm engine when `worker/` can
- * run workflows, else a fallback (see the module docs of each). Timings of every phase are
- * recorded for the status bar and the cold-start benchmark.
+ * Boots the database and what runs flows: PGlite, the bundled migrations and a real worker
+ * (`engine-tasks.ts`), and the interpreter host (`flow-runtime.ts`). Timings of every phase
+ * are recorded for the status bar and the cold-start benchmark.
  * @module
  */
 import { PGlite } from "@electric-sql/pglite";
 import type { VirtualClock } from "./clock.ts";
 import type { Runtime } from "./runtime.ts";
 import { startEngineTasks } from "./engine-tasks.ts";
-import { createStandinRuntime } from "./standin.ts";
+import { createFlowRuntime } from "./flow-runtime.ts";
 
 /** Options the page passes to `boot`. */
 export interface BootOptions {
@@ -39,5 +39,5 @@ export async function bootRuntime(clock: VirtualClock, options: BootOptions): Pr
   const t1 = performance.now();
   const engine = await startEngineTasks(pg);
   timings.engine = performance.now() - t1;
-  return { runtime: createStandinRuntime(clock, engine), timings };
+  return { runtime: createFlowRuntime(clock, engine), timings };
 }

@@ -80,6 +80,7 @@ export interface ExecutionEvent {
 export interface ExecutionFilter {
   status?: ExecutionStatus;
   name?: string;
+  kind?: "workflow" | "task";
   limit?: number;
 }
 

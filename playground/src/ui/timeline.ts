@@ -83,9 +83,13 @@ export function renderTimeline(
         { class: `event ev-${event.type.replace(".", "-")}`, "data-type": event.type },
         h("span", { class: "ev-time" }, `+${formatDuration(Math.max(0, event.at - start))}`),
         h("span", { class: "ev-icon" }, ICONS[event.type] ?? "•"),
-        h("span", { class: "ev-type" }, event.type),
-        event.line ? h("span", { class: "ev-line" }, `line ${event.line}`) : null,
-        h("span", { class: "ev-summary" }, summarize(event)),
+        h(
+          "span",
+          { class: "ev-body" },
+          h("span", { class: "ev-type" }, event.type),
+          event.line ? h("span", { class: "ev-line" }, `line ${event.line}`) : null,
+          h("span", { class: "ev-summary" }, summarize(event)),
+        ),
       );
       if (event.line) row.addEventListener("click", () => onLine(event.line!));
       if (!details) return row;
