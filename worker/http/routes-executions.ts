@@ -15,6 +15,7 @@ import { eventJson, executionJson } from "./present.ts";
 import { notImplemented } from "./routes-runs.ts";
 import { streamEvents } from "./sse.ts";
 import {
+  checkDepth,
   checkId,
   checkName,
   checkOneOf,
@@ -97,7 +98,7 @@ async function signal(c: Context, deps: RouteDeps) {
       status: execution.status,
     });
   }
-  const payload = body.payload ?? null;
+  const payload = checkDepth("payload", body.payload ?? null);
   encodePayload(payload, "payload", deps.maxPayloadBytes); // 413 before anything is written
   const send = deps.workflows.signal;
   if (!send) throw notImplemented("sending signals");

@@ -13,7 +13,7 @@ import { getExecution } from "../client.ts";
 import { HttpError } from "./errors.ts";
 import type { RouteDeps, StartOptions } from "./deps.ts";
 import { startTask } from "./start-task.ts";
-import { checkInteger, checkName, checkText, readJsonObject } from "./validate.ts";
+import { checkDepth, checkInteger, checkName, checkText, readJsonObject } from "./validate.ts";
 
 const FIELDS = ["inputs", "idempotencyKey", "queue", "priority"] as const;
 const INT32 = 2 ** 31;
@@ -21,7 +21,7 @@ const INT32 = 2 ** 31;
 async function readStart(c: Context, maxPayloadBytes: number): Promise<StartOptions> {
   const body = await readJsonObject(c.req.raw, FIELDS);
   return {
-    inputs: body.inputs ?? null,
+    inputs: checkDepth("inputs", body.inputs ?? null),
     idempotencyKey: body.idempotencyKey === undefined
       ? undefined
       : checkText("idempotencyKey", body.idempotencyKey, 256),

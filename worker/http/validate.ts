@@ -171,3 +171,29 @@ export function checkOneOf<T extends string>(
   }
   return value as T;
 }
+
+/** Deepest nesting of arrays and objects accepted in a payload. */
+export const MAX_DEPTH = 100;
+
+/**
+ * Refuses a JSON value nested deeper than `max` levels (Postgres's JSON parser, and
+ * `JSON.stringify`, fail on very deep values); returns the value.
+ *
+ * @example
+ * ```ts
+ * checkDepth("inputs", [[1]]); // [[1]]
+ * ```
+ */
+export function checkDepth<T>(field: string, value: T, max = MAX_DEPTH): T {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > max) throw invalidField(field, `must not nest deeper than ${max} levels`);
+    const next: unknown[] = [];
+    for (const item of level) {
+      if (item === null || typeof item !== "object") continue;
+      for (const child of Object.values(item)) next.push(child);
+    }
+    level = next;
+  }
+  return value;
+}
