@@ -66,6 +66,49 @@ forEachDriver("http: OpenAPI document", (t) => {
     conforms("/health", "get", await call(app, "GET", "/health"));
   });
 
+  it("describes the workflow routes' responses", async () => {
+    const { app } = appFor(t);
+    const doc = (await call(app, "GET", "/v1/openapi.json")).body as Doc;
+    const conforms = (path: string, method: string, reply: Reply) => {
+      const declared = doc.paths[path][method].responses[String(reply.status)];
+      expect(declared, `${method} ${path} ${reply.status} is declared`).toBeDefined();
+      const schema = declared.content["application/json"].schema;
+      expect(validate(doc, schema, reply.body), `${method} ${path}`).toEqual([]);
+    };
+    const source = { name: "greet", source: "return 1" };
+    conforms("/v1/workflows", "post", await call(app, "POST", "/v1/workflows", source));
+    conforms("/v1/workflows", "post", await call(app, "POST", "/v1/workflows", source));
+    conforms(
+      "/v1/workflows",
+      "post",
+      await call(app, "POST", "/v1/workflows", { name: "bad", source: "return (" }),
+    );
+    conforms("/v1/workflows", "get", await call(app, "GET", "/v1/workflows"));
+    conforms("/v1/workflows/{name}", "get", await call(app, "GET", "/v1/workflows/greet"));
+    const started = await call(app, "POST", "/v1/workflows/greet/runs", { idempotencyKey: "k" });
+    conforms("/v1/workflows/{name}/runs", "post", started);
+    conforms(
+      "/v1/workflows/{name}/runs",
+      "post",
+      await call(app, "POST", "/v1/workflows/greet/runs", { idempotencyKey: "k" }),
+    );
+    conforms(
+      "/v1/workflows/{name}/runs",
+      "post",
+      await call(app, "POST", "/v1/workflows/nope/runs", {}),
+    );
+    conforms(
+      "/v1/executions/{id}/signals/{name}",
+      "post",
+      await call(app, "POST", `/v1/executions/${started.body.id}/signals/go`, { payload: 1 }),
+    );
+    conforms(
+      "/v1/executions/{id}",
+      "get",
+      await call(app, "GET", `/v1/executions/${started.body.id}`),
+    );
+  });
+
   it("checks itself: the validator rejects a response that breaks the schema", async () => {
     const { app } = appFor(t);
     const doc = (await call(app, "GET", "/v1/openapi.json")).body as Doc;

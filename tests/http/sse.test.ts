@@ -4,7 +4,7 @@ import { uuidv7 } from "../../worker/ids.ts";
 import { defineTask } from "../../worker/tasks.ts";
 import { forEachDriver } from "../helpers/db.ts";
 import { deferred, startWorker, statusBecomes } from "../helpers/engine.ts";
-import { appFor } from "./helpers.ts";
+import { appFor, call } from "./helpers.ts";
 
 interface Message {
   event: string;
@@ -64,6 +64,32 @@ forEachDriver("http: live event stream", (t) => {
     expect(seen).toEqual(["created", "started", "completed", "end"]);
     expect(messages.at(-1)!.data).toMatchObject({ id, status: "completed", output: "done" });
     expect(messages[2].id).toBe(String((messages[2].data as { id: number }).id));
+  });
+
+  it("streams a running workflow's events until it completes", async () => {
+    const { app } = appFor(t);
+    const source = 'const a = await Signal.next("go")\nreturn await Task.run("double", a)';
+    await call(app, "POST", "/v1/workflows", { name: "waits", source });
+    await startWorker(t, { tasks: [{ double: (n: number) => n * 2 }] });
+    const id = (await call(app, "POST", "/v1/workflows/waits/runs", {})).body.id;
+    await statusBecomes(t.db, id, "suspended");
+    const response = await app.request(`/v1/executions/${id}/events`, {
+      headers: { accept: "text/event-stream" },
+    });
+    let signalled = false;
+    const messages = await readEvents(response, () => {
+      if (signalled) return;
+      signalled = true; // the stream is live: now let the workflow go on
+      void call(app, "POST", `/v1/executions/${id}/signals/go`, { payload: 21 });
+    });
+    const end = messages.at(-1)!;
+    expect(end).toMatchObject({ event: "end", data: { id, status: "completed", output: 42 } });
+    const types = messages.slice(0, -1).map((m) => (m.data as { type: string }).type);
+    expect(types[0]).toBe("created");
+    expect(types.at(-1)).toBe("completed");
+    expect(types.length).toBeGreaterThanOrEqual(4);
+    const history = await call(app, "GET", `/v1/executions/${id}/events`);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(types);
   });
 
   it("resumes after Last-Event-ID", async () => {

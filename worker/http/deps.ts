@@ -19,7 +19,7 @@ export interface StartOptions {
 
 /** The result of registering a workflow source. */
 export type RegisterResult =
-  | { ok: true; name: string; version: string; created: boolean }
+  | { ok: true; name: string; version: string; change: "created" | "updated" | "unchanged" }
   | { ok: false; diagnostics: unknown[] };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The one error type of the HTTP API and its mapping to a response. Every failure a route can
  * meet ends here, in `app.onError`: an {@link HttpError} keeps its status and code; the engine's
- * errors map to theirs (`PayloadTooLargeError` → 413, `ExecutionNotFoundError` → 404); anything
+ * errors map to theirs (`PayloadTooLargeError` → 413, `ExecutionNotFoundError` and
+ * `WorkflowNotFoundError` → 404, `SignalRejectedError` → 409); anything
  * else is a 500 whose body says only "internal error" (never a message or stack trace of the
  * server; the full error goes to the logger).
  *
@@ -90,6 +91,12 @@ export function toHttpError(error: unknown, log: (error: unknown) => void): Http
   if (name === "ExecutionNotFoundError") {
     const id = (error as { id: string }).id;
     return new HttpError(404, "execution_not_found", `execution ${id} not found`, { id });
+  }
+  if (name === "SignalRejectedError") {
+    return new HttpError(409, "signal_rejected", (error as Error).message);
+  }
+  if (name === "WorkflowNotFoundError") {
+    return new HttpError(404, "workflow_not_found", (error as Error).message);
   }
   if (error instanceof HTTPException && error.status === 413) {
     return new HttpError(413, "body_too_large", "the request body is over the size limit");

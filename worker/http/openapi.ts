@@ -114,14 +114,15 @@ const schemas: Record<string, Schema> = {
       type: "array",
       items: object({
         name: { type: "string" },
+        currentVersion: { type: "string" },
         versions: { type: "integer" },
-        latestVersion: { type: "string" },
         updatedAt: { type: "string", format: "date-time" },
       }),
     },
   }),
   Workflow: object({
     name: { type: "string" },
+    currentVersion: nullable("string"),
     versions: {
       type: "array",
       items: object({
@@ -138,7 +139,7 @@ const schemas: Record<string, Schema> = {
   Registered: object({
     name: { type: "string" },
     version: { type: "string" },
-    created: { type: "boolean" },
+    change: { type: "string", enum: ["created", "updated", "unchanged"] },
   }),
   Health: object({
     status: { type: "string", enum: ["ok", "unavailable"] },

@@ -36,7 +36,8 @@ export function addWorkflowRoutes(app: Hono, deps: RouteDeps): void {
       throw new HttpError(404, "workflow_not_found", `no workflow named ${name}`, { name });
     }
     const versions = rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
-    return c.json({ name, versions });
+    const [current] = await selectWorkflowSummaries(deps.db, name);
+    return c.json({ name, currentVersion: current?.currentVersion ?? null, versions });
   });
 
   app.post("/v1/workflows", async (c) => {
@@ -60,6 +61,6 @@ export function addWorkflowRoutes(app: Hono, deps: RouteDeps): void {
       });
     }
     const { ok: _ok, ...registered } = result;
-    return c.json(registered, result.created ? 201 : 200);
+    return c.json(registered, result.change === "unchanged" ? 200 : 201);
   });
 }

@@ -9,11 +9,11 @@ import type { Queryable } from "../db/driver.ts";
 /** One workflow in the list. */
 export interface WorkflowSummary {
   name: string;
+  /** The version new starts run (content hash). */
+  currentVersion: string;
   /** How many versions are stored. */
   versions: number;
-  /** The newest version (content hash). */
-  latestVersion: string;
-  /** When the newest version was registered. */
+  /** When the current version was registered. */
   updatedAt: Date;
 }
 
@@ -25,18 +25,22 @@ export interface WorkflowVersion {
 }
 
 /**
- * Every workflow name with its version count and newest version, by name.
+ * Every registered workflow (or only `name`) with its current version and version count.
  *
  * @example
  * ```ts
  * const workflows = await selectWorkflowSummaries(db);
  * ```
  */
-export function selectWorkflowSummaries(q: Queryable): Promise<WorkflowSummary[]> {
+export function selectWorkflowSummaries(
+  q: Queryable,
+  name: string | null = null,
+): Promise<WorkflowSummary[]> {
   return q.query<WorkflowSummary>(
-    `select distinct on (name) name, count(*) over (partition by name)::int as versions,
-            version as "latestVersion", created_at as "updatedAt"
-       from workflow_definitions order by name, created_at desc, version`,
+    `select w.name, w.version as "currentVersion", w.updated_at as "updatedAt",
+            (select count(*) from workflow_definitions d where d.name = w.name)::int as versions
+       from workflows w where $1::text is null or w.name = $1 order by w.name`,
+    [name],
   );
 }
 
