@@ -28,17 +28,20 @@ forEachDriver("leases", (t) => {
       await gate.promise;
       return "done";
     });
-    await startWorker(t, { tasks: [long], leaseMs: 300, heartbeatMs: 50 });
+    await startWorker(t, { tasks: [long], leaseMs: 500, heartbeatMs: 100 });
     await startWorker(t, { tasks: [long], reclaimIntervalMs: 20 }); // eager reclaimer
     const id = await queueTask(t.db, long, null);
     await started.promise;
-    const leases = new Set<number>();
+    const firstLease = (await getExecution(t.db, id))!.leaseUntil!;
+    // Outlived its first lease (by the server's clock) without being reclaimed.
     await expect.poll(async () => {
       const execution = await getExecution(t.db, id);
       expect(execution).toMatchObject({ status: "running", attempts: 1 });
-      leases.add(execution!.leaseUntil!.getTime());
-      return leases.size;
-    }, { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(4); // outlived several leases
+      const [row] = await t.db.query<{ past: boolean }>("select now() > $1::timestamptz as past", [
+        firstLease,
+      ]);
+      return row.past;
+    }, { timeout: 15_000, interval: 100 }).toBe(true);
     gate.resolve();
     expect(await finished(t.db, id)).toMatchObject({ status: "completed", attempts: 1 });
     const types = (await getExecutionEvents(t.db, id)).map((e) => e.type);
@@ -129,8 +132,11 @@ forEachDriver("leases", (t) => {
     await startWorker(t, { tasks: [stubborn], leaseMs: 60_000, heartbeatMs: 50, logger });
     const id = await queueTask(t.db, stubborn, null);
     await started.promise;
-    await expireLeases(t);
-    await reclaimExpiredLeases(t.db); // taken over (now pending; nobody else runs it)
+    // Expire and reclaim in one transaction, so a heartbeat cannot renew the lease in between.
+    await t.db.transaction(async (tx) => {
+      await tx.query("update executions set lease_until = now() - interval '1 second'");
+      expect(await reclaimExpiredLeases(tx)).toEqual([{ id, status: "pending" }]);
+    });
     await expect.poll(() => reasons.length, { timeout: 5000 }).toBe(1);
     expect(reasons[0]).toBeInstanceOf(LeaseLostError);
     gate.resolve();
