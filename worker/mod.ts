@@ -59,3 +59,20 @@ export {
   WorkerShutdownError,
 } from "./errors.ts";
 export { DEFAULT_PAYLOAD_LIMIT } from "./payload.ts";
+export {
+  formatDiagnostics,
+  type RegisteredWorkflow,
+  type RegisterResult,
+  registerWorkflows,
+  type RejectedWorkflow,
+} from "./workflows/definitions.ts";
+export {
+  listWorkflows,
+  sendSignal,
+  SignalRejectedError,
+  startWorkflow,
+  type StartWorkflowOptions,
+  WorkflowNotFoundError,
+} from "./workflows/client.ts";
+export type { CurrentWorkflow } from "./queries/workflow-definitions.ts";
+export type { WorkflowOptions } from "./workflows/engine.ts";

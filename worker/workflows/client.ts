@@ -10,6 +10,7 @@ import { ExecutionNotFoundError } from "../errors.ts";
 import { uuidv7 } from "../ids.ts";
 import { DEFAULT_PAYLOAD_LIMIT, encodePayload } from "../payload.ts";
 import { insertSignal } from "../queries/signal-send.ts";
+import { type CurrentWorkflow, selectCurrentWorkflows } from "../queries/workflow-definitions.ts";
 import { insertWorkflows } from "../queries/workflow-start.ts";
 
 /** Options of {@link startWorkflow}. */
@@ -109,4 +110,16 @@ export async function sendSignal(
   throw new SignalRejectedError(
     `execution ${executionId} is ${result.status}: it can no longer receive signals`,
   );
+}
+
+/**
+ * Every registered workflow name with its current version (what a new start runs).
+ *
+ * @example
+ * ```ts
+ * for (const w of await listWorkflows(db)) console.log(w.name, w.version.slice(0, 12));
+ * ```
+ */
+export function listWorkflows(db: Queryable): Promise<CurrentWorkflow[]> {
+  return selectCurrentWorkflows(db);
 }

@@ -55,13 +55,14 @@ export function planOutbox(commands: readonly Command[], parent: Parent, now: nu
     summary: [],
   };
   const created = new Set<string>();
+  const ids = orderedIds(commands.length);
   for (const c of commands) {
     if (c.type === "log") out.logs.push({ level: c.level, message: c.message });
     else if (c.type === "cancel") {
       if (!created.has(c.handle)) out.cancelled.push(c.handle);
     } else {
       created.add(c.handle);
-      if (!cancelledNow.has(c.handle)) plan(out, c, parent, now);
+      if (!cancelledNow.has(c.handle)) plan(out, c, parent, now, ids);
     }
   }
   return out;
@@ -69,15 +70,20 @@ export function planOutbox(commands: readonly Command[], parent: Parent, now: nu
 
 type Work = Exclude<Command, { type: "log" } | { type: "cancel" }>;
 
-function plan(out: Outbox, c: Work, parent: Parent, now: number): void {
+/** Ids in increasing order, so work started in one step is claimed in the order it started. */
+function orderedIds(n: number): string[] {
+  return Array.from({ length: n }, () => uuidv7()).sort().reverse();
+}
+
+function plan(out: Outbox, c: Work, parent: Parent, now: number, ids: string[]): void {
   const position = positionOf(c.handle);
   if (c.type === "task") {
     out.handles.push({ handle: c.handle, position, kind: "task", child: out.tasks.length });
-    out.tasks.push(taskRow(c, parent));
+    out.tasks.push(taskRow(c, parent, ids.pop()!));
     out.summary.push(`task ${c.name}`);
   } else if (c.type === "workflow") {
     out.handles.push({ handle: c.handle, position, kind: "workflow", child: out.workflows.length });
-    out.workflows.push(workflowRow(c, parent));
+    out.workflows.push(workflowRow(c, parent, ids.pop()!));
     out.summary.push(`workflow ${c.name}`);
   } else if (c.type === "timer") {
     out.handles.push({ handle: c.handle, position, kind: "timer", delayMs: c.fireAt - now });
@@ -91,11 +97,11 @@ function plan(out: Outbox, c: Work, parent: Parent, now: number): void {
   }
 }
 
-function taskRow(c: Extract<Command, { type: "task" }>, parent: Parent): NewExecution {
+function taskRow(c: Extract<Command, { type: "task" }>, parent: Parent, id: string): NewExecution {
   const retry = c.options.retry ?? DEFAULT_RETRY;
   const timeout = c.options.timeout;
   return {
-    id: uuidv7(),
+    id,
     kind: "task",
     name: c.name,
     queue: c.options.queue ?? parent.queue,
@@ -111,9 +117,13 @@ function taskRow(c: Extract<Command, { type: "task" }>, parent: Parent): NewExec
   };
 }
 
-function workflowRow(c: Extract<Command, { type: "workflow" }>, parent: Parent): NewWorkflow {
+function workflowRow(
+  c: Extract<Command, { type: "workflow" }>,
+  parent: Parent,
+  id: string,
+): NewWorkflow {
   return {
-    id: uuidv7(),
+    id,
     name: c.name,
     queue: c.options.queue ?? null,
     defaultQueue: parent.queue,
