@@ -51,11 +51,25 @@ const EXPECTS_EXPRESSION = new Set([
 const MAX_PROBLEMS = 50;
 
 /**
- * One problem per error node in the tree (at most 50), in source order.
+ * Bracketed lists whose closer may follow their opener or a `,` directly (`f()`, `[1,]`,
+ * `{ a, }`): an empty error right after those tokens is only a missing closer.
+ */
+const OPTIONAL_SLOTS = new Set([
+  "ArgList",
+  "ArrayExpression",
+  "ArrayPattern",
+  "ObjectExpression",
+  "ObjectPattern",
+]);
+
+/**
+ * The problems of the error nodes in the tree (at most 50), in source order. Several error
+ * nodes at one spot are one problem, except that a missing closing bracket there is reported
+ * too: `(2 +` at a line's end lacks both an operand and its `)`. Never the same twice.
  * @example
  * ```ts
- * syntaxProblems(parser.parse("let y = (2 +\nreturn x"), source)[0].message;
- * // "Expected an expression after '+'"
+ * syntaxProblems(parser.parse("let y = (2 +\nreturn x"), source).map((p) => p.message);
+ * // ["Expected an expression after '+'", "Expected ')' to close the '(' on line 1, found 'return'"]
  * ```
  */
 export function syntaxProblems(tree: Tree, source: string): Problem[] {
@@ -64,16 +78,23 @@ export function syntaxProblems(tree: Tree, source: string): Problem[] {
     enter(ref) {
       if (problems.length >= MAX_PROBLEMS) return false;
       if (!ref.type.isError) return;
-      const problem = describe(ref.node, source);
+      const { problem, closer } = describe(ref.node, source);
       const last = problems.at(-1);
-      if (!last || last.from !== problem.from) problems.push(problem);
+      const fresh = !last || last.from !== problem.from;
+      if (fresh) problems.push(problem);
+      const known = (p: Problem) => p.from === closer?.from && p.message === closer.message;
+      if (closer && !problems.some(known)) problems.push(closer);
       return false;
     },
   });
-  return problems;
+  return problems.slice(0, MAX_PROBLEMS);
 }
 
-function describe(node: SyntaxNode, source: string): Problem {
+/**
+ * What an error node means: its problem, and a missing closer (an empty error right inside
+ * an unclosed bracket) that is also there, reported even where the spot has a problem.
+ */
+function describe(node: SyntaxNode, source: string): { problem: Problem; closer?: Problem } {
   const prev = previousToken(node);
   const prevText = prev ? source.slice(prev.from, prev.to) : "";
   const unclosed = unclosedBracket(node);
@@ -86,20 +107,40 @@ function describe(node: SyntaxNode, source: string): Problem {
     from,
     to,
   });
+  const closer = unclosed && problem(closerMessage(source, unclosed.opener, unclosed.close, node));
+  const bracket = empty && unclosed && sameNode(unclosed.bracket, node.parent)
+    ? unclosed.bracket
+    : null;
+  const closesHere = bracket && closer ? closer : undefined;
   if (prev && EXPECTS_EXPRESSION.has(prev.name) && startsNothing(node, source)) {
-    return problem(`Expected an expression after '${prevText}'`);
+    if (closesHere && bracket && optionalSlot(prev, bracket)) return { problem: closesHere };
+    return { problem: problem(`Expected an expression after '${prevText}'`), closer: closesHere };
   }
-  if (unclosed) {
-    const line = lineOf(source, unclosed.opener.from);
-    const open = source.slice(unclosed.opener.from, unclosed.opener.to);
-    const found = empty ? `, found ${nextTokenName(source, node.to)}` : "";
-    return problem(`Expected '${unclosed.close}' to close the '${open}' on line ${line}${found}`);
-  }
+  if (closer) return { problem: closer, closer: closesHere };
   const word = nextToken(source, node.from);
   const reason = RESERVED_WORDS[word];
-  if (reason) return problem(`${word} ${reason}`, node.from, node.from + word.length);
+  if (reason) return { problem: problem(`${word} ${reason}`, node.from, node.from + word.length) };
   const next = nextTokenName(source, node.from);
-  return problem(`Unexpected ${next}`, node.from, node.from + Math.max(word.length, 0));
+  return {
+    problem: problem(`Unexpected ${next}`, node.from, node.from + Math.max(word.length, 0)),
+  };
+}
+
+function closerMessage(source: string, opener: SyntaxNode, close: string, node: SyntaxNode) {
+  const line = lineOf(source, opener.from);
+  const open = source.slice(opener.from, opener.to);
+  const found = node.from === node.to ? `, found ${nextTokenName(source, node.to)}` : "";
+  return `Expected '${close}' to close the '${open}' on line ${line}${found}`;
+}
+
+/** True when `prev` is the opener or a `,` of a list that may close right after it. */
+function optionalSlot(prev: SyntaxNode, bracket: SyntaxNode): boolean {
+  if (!OPTIONAL_SLOTS.has(bracket.name) || !sameNode(prev.parent, bracket)) return false;
+  return prev.name === "," || prev.from === bracket.from;
+}
+
+function sameNode(a: SyntaxNode | null, b: SyntaxNode | null): boolean {
+  return !!a && !!b && a.name === b.name && a.from === b.from && a.to === b.to;
 }
 
 /** True when the error covers nothing an expression could start with. */
@@ -114,7 +155,7 @@ function unclosedBracket(node: SyntaxNode) {
     if (!pair) continue;
     const opener = p.getChild(pair[0]);
     if (opener && !p.getChild(pair[1])) {
-      return { opener, close: pair[1] === "InterpolationEnd" ? "}" : pair[1] };
+      return { bracket: p, opener, close: pair[1] === "InterpolationEnd" ? "}" : pair[1] };
     }
     return null;
   }

@@ -17,6 +17,15 @@ describe("syntax diagnostics", () => {
     });
   }
 
+  it("are never reported twice, on any prefix of a valid program", () => {
+    for (const { body } of readSections("valid-programs.txt")) {
+      for (let cut = 1; cut < body.length; cut += 5) {
+        const seen = parse(body.slice(0, cut)).diagnostics.map((d) => `${d.from} ${d.message}`);
+        expect(new Set(seen).size, body.slice(0, cut)).toBe(seen.length);
+      }
+    }
+  });
+
   it("have from ≤ to inside the source and 1-based positions", () => {
     const source = "let y = (2 +\nreturn x";
     for (const d of parse(source).diagnostics) {
