@@ -44,6 +44,7 @@ import { createPgliteDb } from "../../worker/db/pglite.ts";
 import { createPostgresDb, type PostgresDbOptions } from "../../worker/db/postgres.ts";
 import { migrate } from "../../worker/migrate.ts";
 import { runningWorkerCount } from "../../worker/running.ts";
+import "./provided.ts";
 
 /** The drivers a suite can run on. */
 export type DriverName = "pglite" | "postgres";

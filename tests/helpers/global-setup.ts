@@ -19,21 +19,7 @@ import { createPgliteDb } from "../../worker/db/pglite.ts";
 import { createPostgresDb } from "../../worker/db/postgres.ts";
 import { migrate } from "../../worker/migrate.ts";
 import { migrations } from "../../worker/migrations.generated.ts";
-
-/** What the global setup hands to the tests. */
-export interface DatabaseSetup {
-  /** Path of the pre-migrated PGlite data directory tarball. */
-  pgliteDump: string;
-  /** The real server: its URL and whether it answered `select 1`. */
-  postgres: { url: string; reachable: boolean; error: string | null };
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    pgliteDump: string;
-    postgres: { url: string; reachable: boolean; error: string | null };
-  }
-}
+import type { ProvidedPostgres } from "./provided.ts";
 
 /** The URL of the real server the tests use. */
 export const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -73,7 +59,7 @@ async function buildPgliteDump(): Promise<string> {
   return file;
 }
 
-async function probePostgres(): Promise<DatabaseSetup["postgres"]> {
+async function probePostgres(): Promise<ProvidedPostgres> {
   const db = createPostgresDb(databaseUrl, { connectTimeout: 3, reconnect: { timeoutMs: 0 } });
   try {
     await db.query("select 1");
