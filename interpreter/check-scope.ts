@@ -12,6 +12,15 @@ export type BindingKind = "let" | "const" | "function" | "param" | "catch";
 export interface Binding {
   kind: BindingKind;
   node: Identifier;
+  /**
+   * For `let`/`const`: the offset from which the name has its value in source order (the end
+   * of its name, or of the outermost default around it: `[a = f()]`), and the code that runs
+   * before the name gets its value although it comes later (the initializer, a `for…of` head).
+   */
+  ready?: number;
+  before?: { start: number; end: number } | null;
+  /** The function body (or program) that declares the name; set by the checker. */
+  owner?: object;
 }
 
 /** A block, function or program scope. */
@@ -99,6 +108,29 @@ export function declarationsOf(statements: Statement[]): Binding[] {
       return s.id.name ? [{ kind: "function", node: s.id }] : [];
     }
     if (s.type !== "VariableDeclaration") return [];
-    return s.declarations.flatMap((d) => boundNames(d.id).map((node) => ({ kind: s.kind, node })));
+    return s.declarations.flatMap((d) =>
+      readyAt(d.id, 0).map(([node, ready]) => ({ kind: s.kind, node, ready, before: d.init }))
+    );
   });
+}
+
+/** The names a pattern binds, each with the offset from which it has its value. */
+function readyAt(pattern: Pattern | null, after: number): [Identifier, number][] {
+  if (!pattern) return [];
+  switch (pattern.type) {
+    case "Identifier":
+      return pattern.name === "" ? [] : [[pattern, Math.max(pattern.end, after)]];
+    case "ObjectPattern":
+      return pattern.properties.flatMap((p) =>
+        readyAt(p.type === "RestElement" ? p.argument : p.value, after)
+      );
+    case "ArrayPattern":
+      return pattern.elements.flatMap((e) => readyAt(e, after));
+    case "AssignmentPattern":
+      return readyAt(pattern.left, Math.max(pattern.end, after));
+    case "RestElement":
+      return readyAt(pattern.argument, after);
+    case "MemberExpression":
+      return [];
+  }
 }

@@ -1,9 +1,10 @@
 /**
  * The static checks of a parsed workflow (LANGUAGE.md §8): undeclared names, `const`
- * reassignment, duplicate declarations, `break`/`continue` outside loops and unknown labels,
- * `await` inside callbacks of built-in methods, unknown built-in members, argument counts,
- * host globals, `new` of non-errors, assignment to built-ins, front matter. One walk, one
- * handler per AST node type; all problems are returned at once, nothing throws.
+ * reassignment, duplicate declarations, `let`/`const` names used before their declaration,
+ * `break`/`continue` outside loops and unknown labels, `await` inside callbacks of built-in
+ * methods, unknown built-in members, argument counts, host globals, `new` of non-errors,
+ * assignment to built-ins, front matter. One walk, one handler per AST node type; all
+ * problems are returned at once, nothing throws.
  * @module
  */
 import type {
@@ -43,6 +44,8 @@ import { diagnosticsFor, type Located } from "./diagnostic.ts";
 /** The walker's state; a function starts a fresh loop/label context. */
 interface Walk {
   scope: Scope;
+  /** The function body (or program) being walked: a fresh object per function. */
+  fn: object;
   labels: string[];
   loopDepth: number;
   /** The built-in method whose callback we are in (`map`), or null. */
@@ -67,6 +70,7 @@ export function check(program: Program, frontMatter: FrontMatter, source: string
     problems.push(...checkFrontMatter(frontMatter ?? {}, source));
     const w: Walk = {
       scope: newScope(null),
+      fn: {},
       labels: [],
       loopDepth: 0,
       callback: null,
@@ -102,7 +106,38 @@ function declare(w: Walk, bindings: Binding[]) {
     if (Object.hasOwn(GLOBALS, name)) {
       report(w, "shadow-builtin", `${name} is a built-in name: choose another name`, binding.node);
     }
-    w.scope.names.set(name, binding);
+    w.scope.names.set(name, { ...binding, owner: w.fn });
+  }
+}
+
+/**
+ * LANGUAGE.md §4: a `let`/`const` name has no value before its declaration has run. Reported
+ * where that is certain: a use in the declaring function body itself (not in a function
+ * nested in it, which may run later), textually before the name gets its value, or in the
+ * code its declaration runs first (its initializer). True when reported.
+ */
+function usedTooEarly(w: Walk, id: Identifier, binding: Binding): boolean {
+  if (!tooEarly(w, id.start, binding)) return false;
+  const line = w.line(binding.node.start);
+  const message = id.start < binding.node.start
+    ? `${id.name} is used before its declaration on line ${line}`
+    : `${id.name} is used in its own declaration on line ${line}, before it has a value`;
+  report(w, "use-before-declaration", message, id);
+  return true;
+}
+
+function tooEarly(w: Walk, at: number, binding: Binding): boolean {
+  if (binding.kind !== "let" && binding.kind !== "const") return false;
+  if (binding.owner !== w.fn || binding.ready === undefined) return false;
+  const before = binding.before;
+  return at < binding.ready || (!!before && at >= before.start && at < before.end);
+}
+
+/** The names a "did you mean" may suggest at `at`: visible, and usable there. */
+function* usableNames(w: Walk, at: number): Generator<string> {
+  for (const name of visibleNames(w.scope)) {
+    const binding = lookup(w.scope, name);
+    if (!binding || !tooEarly(w, at, binding)) yield name;
   }
 }
 
@@ -170,6 +205,7 @@ function assignTarget(w: Walk, target: Pattern) {
 function assignName(w: Walk, id: Identifier) {
   if (id.name === "" || Object.hasOwn(RESERVED_WORDS, id.name)) return;
   const binding = lookup(w.scope, id.name);
+  if (binding && usedTooEarly(w, id, binding)) return;
   if (binding?.kind === "const") {
     const message = `Cannot assign to ${id.name}: it is a constant (declared on line ${
       w.line(binding.node.start)
@@ -191,7 +227,14 @@ function functionBody(
     outer = newScope(outer);
     outer.names.set(fn.id.name, { kind: "function", node: fn.id });
   }
-  const inner: Walk = { ...w, scope: newScope(outer), labels: [], loopDepth: 0, callback };
+  const inner: Walk = {
+    ...w,
+    scope: newScope(outer),
+    fn: {},
+    labels: [],
+    loopDepth: 0,
+    callback,
+  };
   declare(
     inner,
     fn.params.flatMap((p) => boundNames(p).map((node) => ({ kind: "param" as const, node }))),
@@ -264,12 +307,16 @@ function forXStatement(
   w: Walk,
 ) {
   const head = { ...w, scope: newScope(w.scope) };
-  visit(head, node.right);
   if (node.left.type === "VariableDeclaration") {
+    // The names are in scope, without a value, while the right side runs (as in JavaScript).
     const decl = node.left;
-    declare(head, declarationsOf([decl]));
+    declare(head, declarationsOf([decl]).map((b) => ({ ...b, before: node.right })));
+    visit(head, node.right);
     decl.declarations.forEach((d) => patternExpressions(head, d.id));
-  } else assignTarget(head, node.left);
+  } else {
+    visit(head, node.right);
+    assignTarget(head, node.left);
+  }
   body(head, node.body, true);
 }
 
@@ -342,8 +389,10 @@ const HANDLERS: Handlers = {
   },
   Identifier: (node, w) => {
     if (node.name === "" || Object.hasOwn(RESERVED_WORDS, node.name)) return;
-    if (lookup(w.scope, node.name) || Object.hasOwn(GLOBALS, node.name)) return;
-    w.problems.push(unknownName(node, visibleNames(w.scope)));
+    const binding = lookup(w.scope, node.name);
+    if (binding) return void usedTooEarly(w, node, binding);
+    if (Object.hasOwn(GLOBALS, node.name)) return;
+    w.problems.push(unknownName(node, usableNames(w, node.start)));
   },
   Literal: () => {},
   TemplateLiteral: (node, w) => node.expressions.forEach((e) => visit(w, e)),

@@ -42,6 +42,34 @@ describe("the checker reports", () => {
     expect(d.message).toBe("a is already declared on line 1");
   });
 
+  it("a let or const name used before its declaration in the same function body", () => {
+    const d = only("let a = 1\nif (a) { a = b }\nconst b = 2");
+    expect(d).toMatchObject({ code: "use-before-declaration", line: 2, column: 14 });
+    expect(d.message).toBe("b is used before its declaration on line 3");
+    const inner = only("function f() {\n  x++\n  let x = 0\n}");
+    expect(inner).toMatchObject({ code: "use-before-declaration", line: 2, column: 3 });
+    expect(only("let n = 1\n{ typeof n\n  let n = 2 }").code).toBe("use-before-declaration");
+    expect(only("do {} while (d)\nlet d = 1").code).toBe("use-before-declaration");
+  });
+
+  it("a let or const name used in its own declaration, or before it has its value", () => {
+    const own = only("let y = y + 1");
+    expect(own).toMatchObject({ code: "use-before-declaration", column: 9 });
+    expect(own.message).toBe("y is used in its own declaration on line 1, before it has a value");
+    for (
+      const source of [
+        "const [c = c] = []",
+        "const { a = b, b } = {}",
+        "const { [k]: k } = {}",
+        "const { p: [q] = q } = {}",
+        "for (const x of x) {}",
+        "for (let i = i; i < 3; i++) {}",
+      ]
+    ) {
+      expect(only(source).code, source).toBe("use-before-declaration");
+    }
+  });
+
   it("a parameter declared again in the function body", () => {
     expect(only("function f(x) { let x = 1 }").code).toBe("duplicate-declaration");
   });
@@ -155,6 +183,13 @@ describe("the checker accepts", () => {
   it("hoisted function declarations called before they appear", () =>
     ok("return f()\nfunction f() { return 1 }"));
   it("closures over outer variables", () => ok("let n = 0\nconst inc = () => { n += 1 }\ninc()"));
+  it("let and const names used early only inside functions, which may run later", () =>
+    ok(
+      "const f = () => x\nfunction g() { return [x, y] }\nconst h = function () { x = 3 }\n" +
+        "const ys = [1].map(() => y)\nlet x = 1\nconst y = f() + g()[0]",
+    ));
+  it("destructuring defaults that read names declared before them", () =>
+    ok("const { a, b = a, c: [d = b] = [a] } = {}\nconst [e, f = e + d] = [1]"));
   it("let shadowing in blocks", () => ok("let x = 1\n{ let x = 2 }\nif (x) { const x = 3 }"));
   it("return at top level", () => ok("return 1"));
   it("labelled break and continue of loops", () =>
