@@ -9,7 +9,8 @@ import { checkFlow } from "./editor/checker.ts";
 import { createFlowEditor } from "./editor/editor.ts";
 import { EXAMPLES, type Project } from "./examples.ts";
 import { encodeProject } from "./share.ts";
-import { InBrowserSource } from "./source/browser.ts";
+import type { BootInfo } from "./engine/protocol.ts";
+import type { InBrowserSource } from "./source/browser.ts";
 import type { Execution } from "./source/types.ts";
 import { renderClock } from "./ui/clock-panel.ts";
 import { h } from "./ui/dom.ts";
@@ -27,21 +28,33 @@ function clone(project: Project): Project {
 }
 
 /**
- * Mounts the playground into `root` with `initial` loaded; runs it at once when `autorun`;
- * `problem` (a damaged share link) is shown in the status line once booted.
+ * Mounts the playground into `root` with `initial` loaded on `source` (whose engine is
+ * `booting` already, started before this module loaded), and runs the project at once when
+ * `options.autorun`.
  * @example
  * ```ts
- * await startPlayground(document.querySelector("#app")!, EXAMPLES[0], false);
+ * const source = new InBrowserSource();
+ * await startPlayground(document.querySelector("#app")!, EXAMPLES[0], source, source.boot(), {
+ *   autorun: true,
+ * });
  * ```
  */
+/** How the playground starts (from the URL). */
+export interface StartOptions {
+  /** Run the loaded project at once (a shared link, or `?run=1`). */
+  autorun?: boolean;
+  /** Shown in the status line once booted (a damaged share link). */
+  problem?: string;
+}
+
 export async function startPlayground(
   root: HTMLElement,
   initial: Project,
-  autorun: boolean,
-  problem?: string,
+  source: InBrowserSource,
+  booting: Promise<BootInfo>,
+  { autorun = false, problem }: StartOptions = {},
 ): Promise<void> {
   const hooks = (globalThis as { rhythm?: TestHooks }).rhythm!;
-  const source = new InBrowserSource();
   let project = clone(initial);
   let current = Object.keys(project.workflows)[0];
   let diagnostics: Diagnostic[] = [];
@@ -229,9 +242,10 @@ export async function startPlayground(
 
   setStatus("booting", "Booting Postgres (PGlite) in a Web Worker…");
   try {
-    const info = await source.boot();
+    const info = await booting;
     const total = Object.values(info.timings).reduce((a, b) => a + b, 0);
-    setStatus("ready", `${info.description} · booted in ${Math.round(total)} ms`);
+    const from = info.cached ? " from the cached database" : "";
+    setStatus("ready", `${info.description} · booted in ${Math.round(total)} ms${from}`);
     if (problem) setStatus("error", problem);
     hooks.bootInfo = info;
     runButton.disabled = false;

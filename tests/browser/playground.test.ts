@@ -3,7 +3,7 @@
  * order flow and the approval flow to completion (signal sent through the UI, timers
  * fast-forwarded on the virtual clock), and shows syntax errors at the right line.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   buildPlayground,
@@ -20,10 +20,13 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;
+/** One profile per file: later pages reuse the HTTP cache and the cached migrated database. */
+let context: BrowserContext;
 
 beforeAll(async () => {
   server = await serveStatic(await buildPlayground());
   browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
@@ -32,7 +35,7 @@ afterAll(async () => {
 });
 
 async function open(path = ""): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url + path);
   await waitReady(page);
@@ -46,6 +49,13 @@ describe("the playground", () => {
     const doc = await page.textContent(".cm-content");
     expect(doc).toContain('task("chargeCard", { "orderId": "order-123", "amount": 99.99 })');
     expect(await page.textContent("[data-testid=diagnostics]")).toContain("no problems");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("boots a second visit from the cached migrated database", async () => {
+    const { page, errors } = await open();
+    expect(await page.textContent("#status")).toContain("from the cached database");
     expect(errors).toEqual([]);
     await page.close();
   });

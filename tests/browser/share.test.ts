@@ -2,7 +2,7 @@
  * Share links: the Share button encodes the flow, the mock tasks and the inputs into the URL
  * fragment, and opening that URL in a fresh page reproduces the run (it runs at once).
  */
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   buildPlayground,
@@ -19,10 +19,13 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;
+/** One profile per file: later pages reuse the HTTP cache and the cached migrated database. */
+let context: BrowserContext;
 
 beforeAll(async () => {
   server = await serveStatic(await buildPlayground());
   browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
@@ -32,7 +35,7 @@ afterAll(async () => {
 
 describe("a shared link", () => {
   it("reproduces a run: same flow, same mock task code, same inputs, same output", async () => {
-    const author = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const author = await context.newPage();
     await author.goto(server.url);
     await waitReady(author);
     await author.selectOption("[data-testid=examples]", "fan-out");
@@ -50,7 +53,7 @@ describe("a shared link", () => {
     expect(link).toMatch(/#p=[A-Za-z0-9_-]+$/);
     await author.close();
 
-    const reader = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const reader = await context.newPage();
     const errors = collectErrors(reader);
     await reader.goto(link);
     await waitReady(reader);
@@ -64,7 +67,7 @@ describe("a shared link", () => {
   });
 
   it("that is damaged says so instead of loading something else", async () => {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     await page.goto(`${server.url}#p=not-a-real-project`);
     await page.waitForSelector("#status[data-state=error]");
     expect(await page.textContent("#status")).toContain("the shared link is damaged");

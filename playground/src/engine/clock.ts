@@ -10,6 +10,8 @@ export interface ClockState {
   /** Virtual milliseconds since the epoch. */
   now: number;
   paused: boolean;
+  /** Whether timers fire as soon as they are set (the clock jumps to them). */
+  autoSkip: boolean;
   /** Virtual time of the next scheduled timer, or null. */
   nextTimer: number | null;
 }
@@ -32,6 +34,7 @@ interface Scheduled {
 export class VirtualClock {
   #offset = 0;
   #pausedAt: number | null = null;
+  #autoSkip = false;
   #timers = new Set<Scheduled>();
   #wake: ReturnType<typeof setTimeout> | null = null;
   #listeners = new Set<(state: ClockState) => void>();
@@ -64,6 +67,12 @@ export class VirtualClock {
     this.#arm();
   }
 
+  /** Makes every timer fire as soon as it is set (unless paused), or stops doing so. */
+  setAutoSkip(on: boolean): void {
+    this.#autoSkip = on;
+    this.#arm();
+  }
+
   /** Moves the clock `ms` forward, firing what comes due in order. */
   advance(ms: number): void {
     const target = this.now() + Math.max(0, ms);
@@ -91,7 +100,12 @@ export class VirtualClock {
   }
 
   state(): ClockState {
-    return { now: this.now(), paused: this.#pausedAt !== null, nextTimer: this.nextTimer() };
+    return {
+      now: this.now(),
+      paused: this.#pausedAt !== null,
+      autoSkip: this.#autoSkip,
+      nextTimer: this.nextTimer(),
+    };
   }
 
   /** Calls `listener` with the new state after every change; returns the unsubscribe. */
@@ -127,7 +141,9 @@ export class VirtualClock {
     const next = this.nextTimer();
     if (next !== null && this.#pausedAt === null) {
       const delay = Math.min(Math.max(0, next - this.now()), 2 ** 31 - 1);
-      this.#wake = setTimeout(() => this.advance(0), delay);
+      this.#wake = this.#autoSkip
+        ? setTimeout(() => this.skipToNextTimer(), 0)
+        : setTimeout(() => this.advance(0), delay);
     }
     const state = this.state();
     for (const listener of this.#listeners) listener(state);

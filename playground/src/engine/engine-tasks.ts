@@ -76,7 +76,7 @@ function fromEngineEvent(e: EngineEvent): ExecutionEvent {
 }
 
 /**
- * Migrates `pg` and starts a real worker on it.
+ * Migrates `pg` (then calls `hooks.afterMigrate`) and starts a real worker on it.
  * @example
  * ```ts
  * const tasks = await startEngineTasks(await PGlite.create());
@@ -84,9 +84,13 @@ function fromEngineEvent(e: EngineEvent): ExecutionEvent {
  * await tasks.run("hi", {}, 3); // { id: "…", output: 1 }
  * ```
  */
-export async function startEngineTasks(pg: PGlite): Promise<EngineTasks> {
+export async function startEngineTasks(
+  pg: PGlite,
+  hooks: { afterMigrate?: () => Promise<void> } = {},
+): Promise<EngineTasks> {
   const db: Db = await connect(pg);
   await migrate(db);
+  await hooks.afterMigrate?.();
   const registry = new Map<string, TaskDefinition>();
   const define = (task: MockTask): TaskDefinition => {
     const mock = compileMock(task);

@@ -6,15 +6,20 @@
  */
 /// <reference lib="webworker" />
 import { VirtualClock } from "./clock.ts";
-import type { ClockAction, EngineNotice, EngineRequest, EngineResponse } from "./protocol.ts";
+import type {
+  BootInfo,
+  ClockAction,
+  EngineNotice,
+  EngineRequest,
+  EngineResponse,
+} from "./protocol.ts";
 import type { RunRequest, Runtime } from "./runtime.ts";
-import { type BootOptions, bootRuntime } from "./runtime-select.ts";
+import { type Booted, type BootOptions, bootRuntime } from "./runtime-select.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
 
 const clock = new VirtualClock();
-let runtime: Promise<Runtime> | null = null;
-let timings: Record<string, number> = {};
+let booting: Promise<Booted> | null = null;
 
 function notify(notice: EngineNotice): void {
   self.postMessage(notice);
@@ -23,8 +28,9 @@ function notify(notice: EngineNotice): void {
 clock.onChange((state) => notify({ notice: "clock", state }));
 
 async function ready(): Promise<Runtime> {
-  if (!runtime) throw new Error("the engine has not booted: call boot first");
-  return await runtime;
+  const booted = await booting;
+  if (!booted?.runtime) throw new Error("the engine has not booted: call boot first");
+  return booted.runtime;
 }
 
 function controlClock(request: ClockAction) {
@@ -32,18 +38,18 @@ function controlClock(request: ClockAction) {
   if (request.action === "resume") clock.resume();
   if (request.action === "next") clock.skipToNextTimer();
   if (request.action === "advance") clock.advance(request.ms);
+  if (request.action === "autoSkip") clock.setAutoSkip(request.on);
   return clock.state();
 }
 
 const methods: Record<string, (...args: never[]) => unknown> = {
-  async boot(options: BootOptions) {
-    runtime ??= bootRuntime(clock, options).then((booted) => {
-      timings = booted.timings;
-      booted.runtime.onChange(() => notify({ notice: "changed" }));
-      return booted.runtime;
+  async boot(options: BootOptions): Promise<BootInfo> {
+    booting ??= bootRuntime(clock, options).then((booted) => {
+      booted.runtime?.onChange(() => notify({ notice: "changed" }));
+      return booted;
     });
-    const booted = await runtime;
-    return { description: booted.description, timings };
+    const { runtime, timings, cached } = await booting;
+    return { description: runtime?.description ?? "PGlite only", timings, cached };
   },
   start: async (request: RunRequest) => (await ready()).start(request),
   signal: async (id: string, name: string, payload: unknown) =>

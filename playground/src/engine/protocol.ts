@@ -31,6 +31,8 @@ export interface BootInfo {
   description: string;
   /** Milliseconds spent in each boot phase, for the status bar and the benchmark. */
   timings: Record<string, number>;
+  /** Whether PGlite started from the cached, already migrated data directory. */
+  cached: boolean;
 }
 
 /** Clock actions the page can ask for. */
@@ -39,6 +41,7 @@ export type ClockAction =
   | { action: "resume" }
   | { action: "next" }
   | { action: "advance"; ms: number }
+  | { action: "autoSkip"; on: boolean }
   | { action: "get" };
 
 /**

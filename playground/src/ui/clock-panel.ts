@@ -29,10 +29,22 @@ export function renderClock(
     "Next timer ⇥",
   );
   const hour = h("button", { class: "ghost small", "data-testid": "clock-hour" }, "+1h");
+  const auto = h("input", { type: "checkbox", "data-testid": "clock-auto" });
+  const autoLabel = h(
+    "label",
+    { class: "clock-auto", title: "Fire every timer as soon as it is set" },
+    auto,
+    "skip timers",
+  );
+  auto.addEventListener(
+    "change",
+    async () => show(await control({ action: "autoSkip", on: auto.checked })),
+  );
   let current: ClockState | null = null;
   const show = (state: ClockState) => {
     current = state;
     time.textContent = new Date(state.now).toISOString().replace("T", " ").slice(0, 19);
+    auto.checked = state.autoSkip;
     pause.textContent = state.paused ? "▶ Resume" : "❚❚ Pause";
     skip.toggleAttribute("disabled", state.nextTimer === null);
     next.textContent = state.nextTimer === null
@@ -54,6 +66,7 @@ export function renderClock(
     pause,
     skip,
     hour,
+    autoLabel,
   );
   void control({ action: "get" }).then(show);
   return show;

@@ -12,6 +12,8 @@ export interface TestHooks {
   runs: string[];
   /** `performance.now()` when the first run completed, or null. */
   firstCompletedAt: number | null;
+  /** `performance.now()` when the bare PGlite boot (`?bare=1`) finished, or null. */
+  bareReadyAt: number | null;
   completed(id: string): void;
 }
 
@@ -28,6 +30,7 @@ export function installHooks(): TestHooks {
     bootInfo: null,
     runs: [],
     firstCompletedAt: null,
+    bareReadyAt: null,
     completed(id) {
       if (this.firstCompletedAt === null && id === this.runs[0]) {
         this.firstCompletedAt = performance.now();

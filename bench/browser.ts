@@ -1,0 +1,101 @@
+/**
+ * Cold start of the playground in the browser, measured in one run against a bare PGlite
+ * boot in the same browser (issue 7):
+ * - `bare`: a page that boots PGlite alone in the same Web Worker (`?bare=1`), navigation
+ *   start → `select 1` answered;
+ * - `firstVisit`: empty cache and storage, navigation start → the seed's order flow
+ *   completed (`?run=1&clock=fast`: migrations, worker loop, three tasks, the 5 s sleep
+ *   skipped on the virtual clock);
+ * - `repeatVisit`: the same in a second page of the same browser profile (HTTP cache and the
+ *   cached migrated data directory in IndexedDB).
+ *
+ * Prints one JSON object. Run: `node_modules/.bin/deno run -A bench/browser.ts [--rounds 3]`.
+ * @module
+ */
+import type { Browser, Page } from "playwright-core";
+import { buildPlayground, launchChromium, serveStatic } from "../tests/browser/helpers.ts";
+
+interface Hooks {
+  bareReadyAt: number | null;
+  firstCompletedAt: number | null;
+  bootInfo: { timings: Record<string, number>; cached: boolean } | null;
+}
+
+async function measure(
+  page: Page,
+  url: string,
+  field: keyof Hooks,
+): Promise<{ ms: number; hooks: Hooks }> {
+  await page.goto(url);
+  await page.waitForFunction(
+    (f) => (globalThis as unknown as { rhythm?: Record<string, unknown> }).rhythm?.[f] != null,
+    field,
+    { timeout: 180_000, polling: 20 },
+  );
+  const hooks = await page.evaluate(() => (globalThis as unknown as { rhythm: Hooks }).rhythm);
+  return { ms: Math.round(hooks[field] as number), hooks };
+}
+
+async function round(browser: Browser, base: string) {
+  const bareContext = await browser.newContext();
+  const bare = await measure(await bareContext.newPage(), `${base}?bare=1`, "bareReadyAt");
+  const bareRepeat = await measure(await bareContext.newPage(), `${base}?bare=1`, "bareReadyAt");
+  await bareContext.close();
+  const context = await browser.newContext();
+  const first = await measure(
+    await context.newPage(),
+    `${base}?run=1&clock=fast`,
+    "firstCompletedAt",
+  );
+  const repeat = await measure(
+    await context.newPage(),
+    `${base}?run=1&clock=fast`,
+    "firstCompletedAt",
+  );
+  await context.close();
+  return {
+    bareMs: bare.ms,
+    bareRepeatMs: bareRepeat.ms,
+    firstVisitMs: first.ms,
+    repeatVisitMs: repeat.ms,
+    firstVisitBoot: first.hooks.bootInfo?.timings,
+    repeatVisitBoot: { ...repeat.hooks.bootInfo?.timings, cached: repeat.hooks.bootInfo?.cached },
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const roundsArg = Deno.args.indexOf("--rounds");
+const rounds = roundsArg >= 0 ? Number(Deno.args[roundsArg + 1]) : 3;
+const server = await serveStatic(await buildPlayground());
+const browser = await launchChromium();
+try {
+  const results = [];
+  for (let i = 0; i < rounds; i++) results.push(await round(browser, server.url));
+  const bare = median(results.map((r) => r.bareMs));
+  const first = median(results.map((r) => r.firstVisitMs));
+  const repeat = median(results.map((r) => r.repeatVisitMs));
+  console.log(JSON.stringify(
+    {
+      benchmark: "browser cold start (page load → first workflow completed)",
+      browser: browser.version(),
+      machine: { cpus: navigator.hardwareConcurrency, loadAverage: Deno.loadavg() },
+      rounds,
+      median: {
+        bareMs: bare,
+        bareRepeatMs: median(results.map((r) => r.bareRepeatMs)),
+        firstVisitMs: first,
+        repeatVisitMs: repeat,
+        firstVisitVsBare: Number((first / bare).toFixed(2)),
+        repeatVisitVsBare: Number((repeat / bare).toFixed(2)),
+      },
+      goals: { withinOnePointFiveOfBare: repeat <= 1.5 * bare, repeatUnder3s: repeat < 3000 },
+      results,
+    },
+    null,
+    2,
+  ));
+} finally {
+  await browser.close();
+  await server.close();
+}
