@@ -1,14 +1,16 @@
 /**
  * Snapshots (DESIGN.md "Interpreter"): the live VM state ⇄ plain JSON. Every object,
  * array, scope, closure and handle becomes one heap entry addressed by its index, so
- * shared references and cycles survive; object keys are stored in insertion order as a
- * flat list; NaN, ±Infinity and -0 are encoded. The walk is iterative (no recursion), and
- * only what is reachable from the frames is stored, so the size follows the live state.
+ * shared references and cycles survive; object keys are stored in insertion order;
+ * NaN, ±Infinity and -0 are encoded. The walk is iterative (no recursion), and only what
+ * is reachable from the frames is stored, so the size follows the live state, not the
+ * history.
  *
- * Encoded value: a JSON scalar, `[id]` (a heap reference), or `{ "$": "NaN" | "Infinity"
- * | "-Infinity" | "-0" }`. Heap entries:
- * `["a", items]` array · `["o", [k1, v1, k2, v2 …]]` object · `["s", parent, vars]` scope ·
- * `["f", fn, env]` closure · `["b", name, namespace]` built-in ·
+ * Encoded value: a JSON scalar; `"@12"` a reference to heap entry 12 (a string that
+ * itself starts with `@` gets one more: `"@@x"` is the string `"@x"`); or
+ * `{ "$": "NaN" | "Infinity" | "-Infinity" | "-0" }`. Heap entries are flat arrays:
+ * `["a", ...items]` array · `["o", k1, v1, k2, v2, …]` object · `["s", parent, ...vars]`
+ * scope · `["f", fn, env]` closure · `["b", name, namespace]` built-in ·
  * `["h", id, kind, state, value, seq, items, keys, cancelled]` handle ·
  * `["c", type, value, target, handlerDepth, scopeDepth]` finally completion.
  * @module
@@ -33,9 +35,9 @@ import type { Limits } from "./vm-state.ts";
 export const SNAPSHOT_FORMAT = 1;
 
 /** An encoded value (see the module comment). */
-export type Encoded = null | boolean | number | string | [number] | { $: string };
+export type Encoded = null | boolean | number | string | { $: string };
 
-/** One encoded call frame: function, pc, operand stack, scope, try handlers, barrier. */
+/** One encoded call frame: function, pc, operand stack, scope, try handlers. */
 export interface EncodedFrame {
   fn: number;
   pc: number;
@@ -65,33 +67,37 @@ export interface SnapshotState {
   errorLine?: number | null;
 }
 
-/** Encodes a graph of live values into a heap, iteratively. */
+/** Encodes a graph of live values into a heap, iteratively, estimating the JSON size. */
 class Encoder {
   ids = new Map<object, number>();
   heap: unknown[][] = [];
   todo: object[] = [];
+  /** JSON text length of everything but string contents, plus string lengths. */
+  size = 0;
+  /** Total length of the strings (JSON escaping writes at most 6 characters for one). */
+  chars = 0;
 
   value(v: unknown): Encoded {
-    if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+    if (typeof v === "string") {
+      this.chars += v.length + 1;
+      return v.charCodeAt(0) === 64 ? "@" + v : v;
+    }
     if (typeof v === "number") {
+      this.size += 25;
       if (Number.isFinite(v)) return v === 0 && 1 / v < 0 ? { $: "-0" } : v;
       return { $: String(v) };
     }
+    this.size += 8;
+    if (v === null || typeof v === "boolean") return v;
     if (typeof v !== "object") return null;
     let id = this.ids.get(v);
     if (id === undefined) {
       id = this.heap.length;
       this.ids.set(v, id);
-      this.heap.push([]);
+      this.heap.push(EMPTY);
       this.todo.push(v);
     }
-    return [id];
-  }
-
-  list(a: readonly unknown[]): Encoded[] {
-    const out: Encoded[] = new Array(a.length);
-    for (let i = 0; i < a.length; i++) out[i] = this.value(a[i]);
-    return out;
+    return "@" + id;
   }
 
   drain(): void {
@@ -102,13 +108,29 @@ class Encoder {
   }
 
   entry(v: object): unknown[] {
-    if (Array.isArray(v)) return ["a", this.list(v)];
-    if (v instanceof VObj) {
-      const flat: unknown[] = [];
-      for (const k of Object.keys(v)) flat.push(k, this.value(v[k]));
-      return ["o", flat];
+    this.size += 8;
+    if (Array.isArray(v)) {
+      const out = new Array<unknown>(v.length + 1);
+      out[0] = "a";
+      for (let i = 0; i < v.length; i++) out[i + 1] = this.value(v[i]);
+      return out;
     }
-    if (v instanceof Scope) return ["s", this.value(v.parent), this.list(v.vars)];
+    if (v instanceof VObj) {
+      const keys = Object.keys(v);
+      const out = new Array<unknown>(keys.length * 2 + 1);
+      out[0] = "o";
+      for (let i = 0, j = 1; i < keys.length; i++, j += 2) {
+        out[j] = this.value(keys[i]);
+        out[j + 1] = this.value(v[keys[i]]);
+      }
+      return out;
+    }
+    if (v instanceof Scope) {
+      const out: unknown[] = ["s", this.value(v.parent)];
+      const vars = v.vars;
+      for (let i = 0; i < vars.length; i++) out.push(this.value(vars[i]));
+      return out;
+    }
     if (v instanceof Closure) return ["f", v.fn, this.value(v.env)];
     if (v instanceof BuiltinRef) return ["b", v.name, v.namespace ? 1 : 0];
     if (v instanceof Handle) {
@@ -119,7 +141,7 @@ class Encoder {
         v.state,
         this.value(v.value),
         v.seq,
-        v.items ? this.list(v.items) : null,
+        v.items ? v.items.map((x) => this.value(x)) : null,
         v.keys,
         v.cancelled ? 1 : 0,
       ];
@@ -127,24 +149,27 @@ class Encoder {
     if (v instanceof Completion) {
       return ["c", v.type, this.value(v.value), v.target, v.handlerDepth, v.scopeDepth];
     }
-    return ["o", []];
+    return ["o"];
   }
 }
 
+const EMPTY: unknown[] = [];
+
 /**
- * Saves a VM's state as plain JSON data.
+ * Saves a VM's state as plain JSON data; `sizeBound` is an upper bound of the length of
+ * its JSON text (exact enough to skip measuring small states).
  * @example
  * ```ts
- * const state = serialize(vm);
+ * const { state } = serialize(vm);
  * JSON.parse(JSON.stringify(state)); // the same data
  * ```
  */
-export function serialize(vm: VM): SnapshotState {
+export function serialize(vm: VM): { state: SnapshotState; sizeBound: number } {
   const enc = new Encoder();
   const frames = vm.frames.map((f): EncodedFrame => ({
     fn: f.fn,
     pc: f.pc,
-    stack: enc.list(f.stack),
+    stack: f.stack.map((v) => enc.value(v)),
     env: enc.value(f.env),
     handlers: (f.handlers ?? []).map((h) => [h.catchPc, h.finallyPc, enc.value(h.env), h.sp]),
   }));
@@ -161,49 +186,51 @@ export function serialize(vm: VM): SnapshotState {
     heap: enc.heap,
   };
   enc.drain();
-  return state;
+  return { state, sizeBound: enc.size + 6 * enc.chars + 200 + frames.length * 80 };
 }
 
 /** Rebuilds live values from a heap: shells first, then contents (no recursion). */
 class Decoder {
   objects: unknown[];
-  heap: unknown[][];
   constructor(heap: unknown[][]) {
-    this.heap = heap;
     this.objects = heap.map((e) => shell(e));
-    heap.forEach((e, i) => this.fill(e, this.objects[i]));
+    for (let i = 0; i < heap.length; i++) this.fill(heap[i], this.objects[i]);
   }
 
   value(v: unknown): unknown {
-    if (v === null || typeof v !== "object") return v;
-    if (Array.isArray(v)) {
-      const o = this.objects[v[0] as number];
-      if (o === undefined) throw new Error(`snapshot refers to missing heap entry ${v[0]}`);
+    if (typeof v === "string") {
+      if (v.charCodeAt(0) !== 64) return v;
+      if (v.charCodeAt(1) === 64) return v.slice(1);
+      const o = this.objects[+v.slice(1)];
+      if (o === undefined) throw new Error(`snapshot refers to missing heap entry ${v}`);
       return o;
     }
+    if (v === null || typeof v !== "object") return v;
     const s = (v as { $: string }).$;
     return s === "-0" ? -0 : Number(s);
   }
 
-  list(a: unknown): unknown[] {
-    return (a as unknown[]).map((v) => this.value(v));
+  list(a: unknown[], from = 0): unknown[] {
+    const out: unknown[] = [];
+    for (let i = from; i < a.length; i++) out.push(this.value(a[i]));
+    return out;
   }
 
   fill(e: unknown[], o: unknown): void {
     switch (e[0]) {
-      case "a":
-        for (const v of e[1] as unknown[]) (o as unknown[]).push(this.value(v));
-        return;
-      case "o": {
-        const flat = e[1] as unknown[];
-        for (let i = 0; i < flat.length; i += 2) {
-          (o as VObj)[flat[i] as string] = this.value(flat[i + 1]);
-        }
+      case "a": {
+        const a = o as unknown[];
+        for (let i = 1; i < e.length; i++) a.push(this.value(e[i]));
         return;
       }
+      case "o":
+        for (let i = 1; i < e.length; i += 2) {
+          (o as VObj)[this.value(e[i]) as string] = this.value(e[i + 1]);
+        }
+        return;
       case "s":
         (o as Scope).parent = this.value(e[1]) as Scope | null;
-        (o as Scope).vars = this.list(e[2]);
+        (o as Scope).vars = this.list(e, 2);
         return;
       case "f":
         (o as Closure).env = this.value(e[2]) as Scope;
@@ -211,7 +238,7 @@ class Decoder {
       case "h": {
         const h = o as Handle;
         h.value = this.value(e[4]);
-        h.items = e[6] ? this.list(e[6]) : null;
+        h.items = e[6] ? this.list(e[6] as unknown[]) : null;
         return;
       }
       case "c":

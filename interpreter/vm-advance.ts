@@ -141,9 +141,10 @@ function finished(vm: VM): AdvanceResult {
 
 function suspended(vm: VM): AdvanceResult {
   vm.status = "suspended";
-  const state = serialize(vm);
-  const size = JSON.stringify(state).length;
-  if (size > vm.limits.snapshotBytes) {
+  const { state, sizeBound } = serialize(vm);
+  const limit = vm.limits.snapshotBytes;
+  const size = sizeBound <= limit ? sizeBound : JSON.stringify(state).length;
+  if (size > limit) {
     const message =
       `the workflow's state is ${size} bytes, over the ${vm.limits.snapshotBytes}-byte snapshot limit`;
     return failed(vm, toFlowError(new RangeError(message)), vm.line());

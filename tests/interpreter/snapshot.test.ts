@@ -84,6 +84,14 @@ return [b[1].z, a.me.me === a, Object.keys(a), nums.map(n => Number.isNaN(n)), n
     ]);
   });
 
+  it("keep strings that look like heap references", () => {
+    const source = `const s = ["@0", "@@1", "@", "", { "@2": "@3" }]
+await Timer.delay(1)
+return s`;
+    const out = drive(program(source), true).result.output;
+    expect(out).toStrictEqual(["@0", "@@1", "@", "", { "@2": "@3" }]);
+  });
+
   it("store one heap entry per shared object", () => {
     const p = program("const big = { k: 'v' }\nconst list = [big, big, big]\nawait Timer.delay(1)");
     const r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
