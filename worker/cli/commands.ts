@@ -20,6 +20,7 @@ import { isUuid } from "../ids.ts";
 import { migrate } from "../migrate.ts";
 import { knownTaskNames } from "../queries/workers.ts";
 import { CliError, openDatabase, parseIntegerOption, parseJsonOption } from "./shared.ts";
+import { WORKFLOW_COMMANDS } from "./workflow-commands.ts";
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -31,6 +32,8 @@ export interface Command {
   usage: string;
   /** Its options for `parseArgs` (the common `--database-url`, `--schema`, `--help` are added). */
   options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+  /** True when it needs no database (`check`): `run` then gets no `db`. */
+  withoutDatabase?: boolean;
   /** Runs it; returns the exit code. */
   run(db: Db, positionals: string[], values: Values): Promise<number>;
 }
@@ -147,6 +150,7 @@ export const COMMANDS: Record<string, Command> = {
       return 0;
     },
   },
+  ...WORKFLOW_COMMANDS,
 };
 
 function checkId(id: string | undefined): string {
@@ -213,6 +217,7 @@ export async function cliMain(args: string[]): Promise<number> {
     );
     return 0;
   }
+  if (command.withoutDatabase) return await command.run(null as never, positionals, values);
   const { db } = await openDatabase(
     values["database-url"] as string | undefined,
     values.schema as string | undefined,

@@ -8,13 +8,16 @@ import { parseArgs } from "node:util";
 import { migrate } from "../migrate.ts";
 import { createWorker } from "../worker.ts";
 import { CliError, loadTasks, openDatabase, parseIntegerOption } from "./shared.ts";
+import { registerWorkflowDir } from "./workflow-files.ts";
 
 /** The `--help` text of `worker.ts`. */
-export const WORKER_HELP = `Run a Rhythm worker: claim tasks from queues and run them.
+export const WORKER_HELP = `Run a Rhythm worker: claim tasks and workflow steps from queues and run them.
 
-usage: deno run -A worker.ts --tasks ./tasks.ts [--queue NAME]... [options]
+usage: deno run -A worker.ts --tasks ./tasks.ts [--workflows ./workflows] [--queue NAME]... [options]
 
   --tasks PATH          module exporting task definitions (defineTask) or functions
+  --workflows DIR       register the .flow files of DIR at start (changed files become new
+                        versions; files with errors are refused and their diagnostics printed)
   --queue NAME          queue to serve; repeat for several (default: default)
   --concurrency N       tasks run at once (default 10)
   --database-url URL    Postgres server (default: $DATABASE_URL, else embedded PGlite in .rhythm/)
@@ -42,10 +45,13 @@ export async function workerMain(args: string[]): Promise<number> {
     console.log(WORKER_HELP);
     return 0;
   }
-  if (!values.tasks) throw new CliError("missing --tasks <module> (see --help)", 2);
-  const registry = await loadTasks(values.tasks);
+  if (!values.tasks && !values.workflows) {
+    throw new CliError("missing --tasks <module> or --workflows <dir> (see --help)", 2);
+  }
+  const registry = values.tasks ? await loadTasks(values.tasks) : new Map();
   const { db, where } = await openDatabase(values["database-url"], values.schema);
   await migrate(db);
+  if (values.workflows) await registerWorkflowDir(db, values.workflows);
   const worker = createWorker(db, {
     tasks: registry,
     queues: values.queue?.length ? values.queue : ["default"],
@@ -69,6 +75,7 @@ function parse(args: string[]) {
       args,
       options: {
         tasks: { type: "string" },
+        workflows: { type: "string" },
         queue: { type: "string", multiple: true },
         concurrency: { type: "string" },
         "database-url": { type: "string" },
