@@ -60,11 +60,12 @@ describe("the playground", () => {
     await page.close();
   });
 
-  it("runs the seed's order flow to completion, skipping the 5 s sleep on the virtual clock", async () => {
+  it("runs the seed's order flow to completion on the engine, skipping the 5 s sleep", async () => {
     const { page, errors } = await open();
-    await page.click("[data-testid=clock-pause]");
     await page.click("[data-testid=run]");
-    await page.waitForSelector("[data-testid=timeline] [data-type='timer.set']");
+    await page.waitForSelector(
+      "[data-testid=timeline] [data-type='step.committed']:has-text('timer 5s')",
+    );
     await snap(page, "02-order-sleeping");
     await page.click("[data-testid=clock-next-timer]");
     await waitDetailStatus(page, "completed");
@@ -74,23 +75,33 @@ describe("the playground", () => {
       (rows) => rows.map((r) => r.getAttribute("data-type")),
     );
     expect(types.filter((t) => t === "task.completed")).toHaveLength(3);
-    expect(types).toContain("timer.fired");
     expect(types.at(-1)).toBe("workflow.completed");
+    expect(await page.textContent("[data-testid=timeline]")).toContain(
+      'chargeCard → {"charged":99.99,"receipt":"rcpt-order-123"}',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it("runs the approval flow: the signal is sent from the UI and the 12 h timer is fast-forwarded", async () => {
+  it("runs the approval flow: waits at line 5, the signal is sent from the UI, the 12 h timer is skipped", async () => {
     const { page, errors } = await open();
     await page.selectOption("[data-testid=examples]", "approval");
     await page.click("[data-testid=run]");
-    await page.waitForSelector("[data-testid=timeline] [data-type='signal.waiting']");
+    await page.waitForSelector("[data-testid=waiting]:has-text('signal \"approval\"')");
     await waitDetailStatus(page, "suspended");
+    expect(await page.textContent("[data-testid=waiting]")).toContain("line 5");
+    const marked = await page.$$eval(
+      ".cm-content .cm-line",
+      (lines) => lines.findIndex((l) => l.classList.contains("cm-mark-waiting")) + 1,
+    );
+    expect(marked).toBe(5);
     await page.fill("[data-testid=signal-name]", "approval");
     await page.fill("[data-testid=signal-payload]", '{ "approved": true, "by": "grace" }');
     await snap(page, "04-approval-waiting");
     await page.click("[data-testid=signal-send]");
-    await page.waitForSelector("[data-testid=timeline] [data-type='timer.set']");
+    await page.waitForSelector(
+      "[data-testid=timeline] [data-type='step.committed']:has-text('timer 12h')",
+    );
     await page.click("[data-testid=clock-next-timer]");
     await waitDetailStatus(page, "completed");
     await snap(page, "05-approval-completed");

@@ -1,11 +1,10 @@
 /**
- * The engine's Web Worker: PGlite, the runtime that executes flows and the virtual clock all
- * live here, so the page never freezes while Postgres or a workflow step is busy. The page
- * drives it through `InBrowserSource` (see `protocol.ts` for the messages).
+ * The engine's Web Worker: PGlite and the Rhythm engine (migrations, worker loop, workflow
+ * steps, virtual clock) all live here, so the page never freezes while Postgres or a
+ * workflow step is busy. The page drives it through `InBrowserSource` (see `protocol.ts`).
  * @module
  */
 /// <reference lib="webworker" />
-import { VirtualClock } from "./clock.ts";
 import type {
   BootInfo,
   ClockAction,
@@ -18,14 +17,11 @@ import { type Booted, type BootOptions, bootRuntime } from "./runtime-select.ts"
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const clock = new VirtualClock();
 let booting: Promise<Booted> | null = null;
 
 function notify(notice: EngineNotice): void {
   self.postMessage(notice);
 }
-
-clock.onChange((state) => notify({ notice: "clock", state }));
 
 async function ready(): Promise<Runtime> {
   const booted = await booting;
@@ -33,19 +29,11 @@ async function ready(): Promise<Runtime> {
   return booted.runtime;
 }
 
-function controlClock(request: ClockAction) {
-  if (request.action === "pause") clock.pause();
-  if (request.action === "resume") clock.resume();
-  if (request.action === "next") clock.skipToNextTimer();
-  if (request.action === "advance") clock.advance(request.ms);
-  if (request.action === "autoSkip") clock.setAutoSkip(request.on);
-  return clock.state();
-}
-
 const methods: Record<string, (...args: never[]) => unknown> = {
   async boot(options: BootOptions): Promise<BootInfo> {
-    booting ??= bootRuntime(clock, options).then((booted) => {
+    booting ??= bootRuntime(options).then((booted) => {
       booted.runtime?.onChange(() => notify({ notice: "changed" }));
+      booted.runtime?.onClock((state) => notify({ notice: "clock", state }));
       return booted;
     });
     const { runtime, timings, cached } = await booting;
@@ -58,7 +46,7 @@ const methods: Record<string, (...args: never[]) => unknown> = {
   list: async (filter: never) => (await ready()).list(filter),
   get: async (id: string) => (await ready()).get(id),
   events: async (id: string) => (await ready()).events(id),
-  clock: (action: ClockAction) => controlClock(action),
+  clock: async (action: ClockAction) => (await ready()).controlClock(action),
 };
 
 self.onmessage = async (message: MessageEvent<EngineRequest>) => {

@@ -4,7 +4,18 @@
  * Everything is structured-clone data.
  * @module
  */
-import type { ClockState } from "./clock.ts";
+
+/** What the clock panel shows. */
+export interface ClockState {
+  /** Virtual milliseconds since the epoch. */
+  now: number;
+  /** Whether the engine is paused (its worker claims nothing). */
+  paused: boolean;
+  /** Whether timers fire as soon as they are set (the clock jumps to them). */
+  autoSkip: boolean;
+  /** Virtual time of the next deadline (timer, signal timeout, retry), or null. */
+  nextTimer: number | null;
+}
 
 /** Page → worker. */
 export interface EngineRequest {

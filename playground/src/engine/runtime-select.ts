@@ -1,15 +1,12 @@
 /**
- * Boots the database and what runs flows: PGlite (from the cached migrated data directory
- * when there is one), the bundled migrations and a real worker (`engine-tasks.ts`), and the
- * interpreter host (`flow-runtime.ts`). Timings of every phase are recorded for the status
+ * Boots the database and the engine: PGlite (from the cached migrated data directory when
+ * there is one), then the bundled migrations and a real worker (`engine-runtime.ts`). Timings of every phase are recorded for the status
  * bar and the cold-start benchmark.
  * @module
  */
 import { PGlite } from "@electric-sql/pglite";
-import type { VirtualClock } from "./clock.ts";
 import { dataDirKey, forgetDataDir, loadDataDir, saveDataDir } from "./datadir-cache.ts";
-import { startEngineTasks } from "./engine-tasks.ts";
-import { createFlowRuntime } from "./flow-runtime.ts";
+import { startEngineRuntime } from "./engine-runtime.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** Options the page passes to `boot`. */
@@ -42,14 +39,14 @@ async function openPglite(fresh: boolean): Promise<{ pg: PGlite; cached: boolean
 }
 
 /**
- * Boots PGlite and the runtime on `clock`.
+ * Boots PGlite and the engine.
  * @example
  * ```ts
- * const { runtime, timings } = await bootRuntime(new VirtualClock(), {});
+ * const { runtime, timings } = await bootRuntime({});
  * console.log(runtime?.description, timings.pglite);
  * ```
  */
-export async function bootRuntime(clock: VirtualClock, options: BootOptions): Promise<Booted> {
+export async function bootRuntime(options: BootOptions): Promise<Booted> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const { pg, cached } = await openPglite(options.fresh === true || options.bareOnly === true);
@@ -57,7 +54,7 @@ export async function bootRuntime(clock: VirtualClock, options: BootOptions): Pr
   timings.pglite = performance.now() - t0;
   if (options.bareOnly) return { runtime: null, timings, cached };
   const t1 = performance.now();
-  const engine = await startEngineTasks(pg, {
+  const runtime = await startEngineRuntime(pg, {
     // Dump right after migrating, before the worker writes anything: the next visit starts here.
     afterMigrate: cached ? undefined : async () => {
       const t2 = performance.now();
@@ -66,5 +63,5 @@ export async function bootRuntime(clock: VirtualClock, options: BootOptions): Pr
     },
   });
   timings.engine = performance.now() - t1 - (timings.cacheDataDir ?? 0);
-  return { runtime: createFlowRuntime(clock, engine), timings, cached };
+  return { runtime, timings, cached };
 }

@@ -1,12 +1,12 @@
 /**
- * The contract between the engine's Web Worker and whatever runs flows inside it: the real
- * Rhythm engine on PGlite, or a fallback while parts of it are missing. The page never sees
- * which: it talks to the worker through `InBrowserSource`.
+ * The contract between the engine's Web Worker and what runs flows inside it (the Rhythm
+ * engine on PGlite, `engine-runtime.ts`). The page never sees it directly: it talks to the
+ * worker through `InBrowserSource`.
  * @module
  */
 import type { MockTask } from "../mocks.ts";
 import type { Execution, ExecutionEvent, ExecutionFilter } from "../source/types.ts";
-import type { VirtualClock } from "./clock.ts";
+import type { ClockAction, ClockState } from "./protocol.ts";
 
 /** Everything one run needs, as the page sends it. */
 export interface RunRequest {
@@ -18,11 +18,10 @@ export interface RunRequest {
   inputs: unknown;
 }
 
-/** Runs flows and records what happens, on a virtual clock. */
+/** Runs flows and reads back what happened, on a virtual clock. */
 export interface Runtime {
-  /** Shown in the status bar, e.g. "Rhythm engine on PGlite". */
+  /** Shown in the status bar. */
   readonly description: string;
-  readonly clock: VirtualClock;
   /** Registers the workflows and mock tasks, starts the workflow, and returns its id. */
   start(request: RunRequest): Promise<string>;
   signal(id: string, name: string, payload: unknown): Promise<void>;
@@ -32,4 +31,6 @@ export interface Runtime {
   events(id: string): Promise<ExecutionEvent[]>;
   /** Calls `listener` after anything changed; returns the unsubscribe. */
   onChange(listener: () => void): () => void;
+  controlClock(action: ClockAction): Promise<ClockState>;
+  onClock(listener: (state: ClockState) => void): () => void;
 }

@@ -4,12 +4,12 @@
  * clock, which only the playground can do.
  * @module
  */
-import type { ClockState } from "../engine/clock.ts";
 import type { BootOptions } from "../engine/runtime-select.ts";
 import type { RunRequest } from "../engine/runtime.ts";
 import {
   type BootInfo,
   type ClockAction,
+  type ClockState,
   type EngineNotice,
   type EngineResponse,
   isResponse,

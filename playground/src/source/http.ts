@@ -5,6 +5,7 @@
  * Changes are discovered by polling (the API's SSE stream is per execution).
  * @module
  */
+import { timelineType } from "./event-types.ts";
 import type {
   DataSource,
   Execution,
@@ -66,14 +67,20 @@ export function toExecution(row: Json): Execution {
  * Converts one event from the API into the inspector's shape.
  * @example
  * ```ts
- * toEvent({ id: 3, type: "task.completed", at: "2026-01-01T00:00:00Z", data: {} }, "e1").seq; // 3
+ * toEvent({ id: 3, type: "step", at: "2026-01-01T00:00:00Z", data: {} }, "e1").type;
+ * // "step.committed"
  * ```
  */
-export function toEvent(row: Json, execution: string): ExecutionEvent {
+export function toEvent(
+  row: Json,
+  execution: string,
+  kind: "workflow" | "task" = "workflow",
+): ExecutionEvent {
+  const type = String(pick(row, "type", "event") ?? "event");
   return {
     seq: Number(pick(row, "seq", "id") ?? 0),
     execution: String(pick(row, "execution", "executionId", "execution_id") ?? execution),
-    type: String(pick(row, "type", "kind", "event") ?? "event"),
+    type: type.includes(".") ? type : timelineType(kind, type),
     at: time(pick(row, "at", "createdAt", "created_at", "time")),
     line: pick(row, "line") as number | undefined,
     data: pick(row, "data", "payload", "details"),
@@ -117,8 +124,9 @@ export class HttpSource implements DataSource {
   }
 
   async listEvents(id: string): Promise<ExecutionEvent[]> {
+    const { kind } = await this.getExecution(id);
     const body = await this.#request("GET", `/v1/executions/${encodeURIComponent(id)}/events`);
-    return list(body, "events", "items", "data").map((row) => toEvent(row, id));
+    return list(body, "events", "items", "data").map((row) => toEvent(row, id, kind));
   }
 
   async sendSignal(id: string, name: string, payload: unknown): Promise<void> {

@@ -3,9 +3,8 @@
  * to the next timer and fire it) and "+1h".
  * @module
  */
-import type { ClockState } from "../engine/clock.ts";
 import { formatDuration } from "../engine/duration.ts";
-import type { ClockAction } from "../engine/protocol.ts";
+import type { ClockAction, ClockState } from "../engine/protocol.ts";
 import { h } from "./dom.ts";
 
 /**

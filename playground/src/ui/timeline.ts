@@ -15,9 +15,8 @@ const ICONS: Record<string, string> = {
   "task.retried": "↻",
   "task.completed": "✓",
   "task.failed": "✗",
-  "timer.set": "◷",
-  "timer.fired": "◉",
-  "signal.waiting": "✉",
+  "task.created": "+",
+  "step.started": "›",
   "signal.received": "✉",
   "child.started": "⎇",
   "log": "›",
@@ -26,36 +25,57 @@ const ICONS: Record<string, string> = {
   "workflow.cancelled": "⊘",
 };
 
-/** One line saying what happened, from the event's data. */
+const list = (value: unknown): string[] => Array.isArray(value) ? value.map(String) : [];
+const message = (value: unknown): string =>
+  typeof value === "object" && value !== null
+    ? String((value as { message?: unknown }).message)
+    : String(value);
+
+function stepSummary(d: Record<string, unknown>): string {
+  const parts: string[] = [];
+  if (Number(d.received) > 0) parts.push(`took ${d.received} result${d.received === 1 ? "" : "s"}`);
+  const started = list(d.started);
+  if (started.length) parts.push(`started ${started.join(", ")}`);
+  const waiting = list(d.waiting);
+  parts.push(waiting.length ? `waits on ${waiting.length}` : "ran to the end");
+  return `step ${d.step ?? ""}: ${parts.join("; ")}`;
+}
+
+/**
+ * One line saying what happened, from the event's data.
+ * @example
+ * ```ts
+ * summarize({ seq: 1, execution: "x", type: "task.completed", at: 0, data: { task: "a", output: 1 } });
+ * // "a → 1"
+ * ```
+ */
 export function summarize(event: ExecutionEvent): string {
   const d = (event.data ?? {}) as Record<string, unknown>;
   switch (event.type) {
+    case "workflow.started":
+      return d.version ? `version ${String(d.version).slice(0, 12)}` : "";
+    case "step.committed":
+      return stepSummary(d);
+    case "task.created":
+      return `${d.task} queued`;
     case "task.started":
-      return `${d.task} started with ${json(d.inputs)}`;
+      return `${d.task} attempt ${d.attempt ?? 1}`;
     case "task.completed":
       return `${d.task} → ${json(d.output)}`;
     case "task.retried":
-      return `${d.task} attempt ${d.attempt} failed: ${d.error}`;
+      return `${d.task} attempt ${d.attempt} failed: ${message(d.error)}`;
     case "task.failed":
-      return `${d.task ?? "task"} failed after ${d.attempts} attempts: ${d.message}`;
-    case "timer.set":
-      return `timer for ${formatDuration(Number(d.ms ?? 0))}`;
-    case "signal.waiting":
-      return `waiting for signal "${d.name}"`;
+      return `${d.task} failed: ${message(d.error ?? d.message)}`;
     case "signal.received":
-      return `signal "${d.name}" ${json(d.payload)}`;
-    case "child.started":
-      return `child workflow ${d.workflow} (${d.id})`;
+      return `signal "${d.name}"`;
     case "log":
-      return Array.isArray(d)
-        ? d.map((v) => typeof v === "string" ? v : json(v)).join(" ")
-        : json(d);
+      return String(d.message ?? json(d));
     case "workflow.completed":
-      return `completed → ${json(d.output)}`;
+      return d.output !== undefined ? `completed → ${json(d.output)}` : stepSummary(d);
     case "workflow.failed":
-      return `${d.name}: ${d.message}`;
+      return `${d.name ?? "Error"}: ${d.message ?? json(d)}`;
     default:
-      return event.data === undefined ? "" : json(event.data);
+      return event.data === undefined || event.data === null ? "" : json(event.data);
   }
 }
 
@@ -77,7 +97,9 @@ export function renderTimeline(
     "ol",
     { class: "timeline", "data-testid": "timeline" },
     ...events.map((event) => {
-      const details = event.snapshot !== undefined || typeof event.data === "object";
+      const data = event.data;
+      const details = event.snapshot !== undefined ||
+        (typeof data === "object" && data !== null && Object.keys(data).length > 0);
       const row = h(
         "li",
         { class: `event ev-${event.type.replace(".", "-")}`, "data-type": event.type },
