@@ -102,6 +102,8 @@ forEachDriver("http: workflows", (t) => {
     });
     const id = started.body.id;
     await statusBecomes(t.db, id, "suspended");
+    const waiting = await call(app, "GET", `/v1/executions/${id}`);
+    expect(waiting).toMatchObject({ status: 200, body: { status: "suspended", runAt: null } });
     const sent = await call(app, "POST", `/v1/executions/${id}/signals/approval`, {
       payload: { ok: "✓ '; --" },
     });

@@ -57,7 +57,10 @@ const schemas: Record<string, Schema> = {
     maxAttempts: { type: "integer" },
     timeoutMs: nullable("integer"),
     idempotencyKey: nullable("string"),
-    runAt: { type: "string", format: "date-time" },
+    runAt: nullable("string", {
+      format: "date-time",
+      description: "when it is due; null while a workflow waits with no deadline",
+    }),
     createdAt: { type: "string", format: "date-time" },
     updatedAt: { type: "string", format: "date-time" },
     startedAt: nullable("string", { format: "date-time" }),

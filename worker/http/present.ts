@@ -25,7 +25,8 @@ export interface ExecutionJson {
   maxAttempts: number;
   timeoutMs: number | null;
   idempotencyKey: string | null;
-  runAt: string;
+  /** When it is (or was) due; null while a workflow waits with no deadline. */
+  runAt: string | null;
   createdAt: string;
   updatedAt: string;
   startedAt: string | null;
@@ -49,7 +50,12 @@ export interface EventJson {
   data: unknown;
 }
 
-const iso = (date: Date | null) => (date === null ? null : new Date(date).toISOString());
+/** ISO text of a timestamp; null for none and for Postgres `infinity` (an invalid Date). */
+function iso(date: Date | null): string | null {
+  if (date === null) return null;
+  const time = new Date(date).getTime();
+  return Number.isFinite(time) ? new Date(time).toISOString() : null;
+}
 
 /**
  * The public form of a stored error: everything but `stack`.
@@ -90,7 +96,7 @@ export function executionJson(e: Execution): ExecutionJson {
     maxAttempts: e.maxAttempts,
     timeoutMs: e.timeoutMs,
     idempotencyKey: e.idempotencyKey,
-    runAt: iso(e.runAt) as string,
+    runAt: iso(e.runAt),
     createdAt: iso(e.createdAt) as string,
     updatedAt: iso(e.updatedAt) as string,
     startedAt: iso(e.startedAt),
