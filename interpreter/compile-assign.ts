@@ -129,3 +129,43 @@ export function compileUpdate(c: FnCompiler, node: AST.UpdateExpression): void {
   write(c, t);
   if (!node.prefix) c.emit(OP.INT, 1, undo);
 }
+
+/** True when `name` resolves to a variable that may be assigned (not a constant). */
+function isVariable(c: FnCompiler, name: string): boolean {
+  for (let s: FnCompiler["scope"] | null = c.scope; s; s = s.parent) {
+    const b = s.names.get(name);
+    if (b) return b.kind !== "const";
+  }
+  return false;
+}
+
+/**
+ * Compiles an expression whose value is not used (an expression statement, a `for`
+ * update): assignments and updates of variables store without keeping a copy.
+ * @example
+ * ```ts
+ * // i++ as a statement  →  LOAD0 i POS INT 1 ADD STORE0 i
+ * ```
+ */
+export function compileEffect(c: FnCompiler, node: AST.Expression): void {
+  if (node.type === "UpdateExpression" && node.argument.type === "Identifier") {
+    const found = c.scope.resolve(node.argument.name);
+    if (found?.depth === 0 && isVariable(c, node.argument.name)) {
+      return c.emit(OP.INCL, found.slot, node.operator === "++" ? 1 : -1);
+    }
+    loadName(c, node.argument.name);
+    c.emit(OP.POS, OP.INT, 1, node.operator === "++" ? OP.ADD : OP.SUB);
+    return storeName(c, node.argument.name, false);
+  }
+  if (
+    node.type === "AssignmentExpression" && node.left.type === "Identifier" &&
+    (node.operator === "=" || ARITHMETIC[node.operator] !== undefined)
+  ) {
+    if (node.operator !== "=") loadName(c, node.left.name);
+    expr(c, node.right);
+    if (node.operator !== "=") c.emit(ARITHMETIC[node.operator]);
+    return storeName(c, node.left.name, false);
+  }
+  expr(c, node);
+  c.emit(OP.POP);
+}

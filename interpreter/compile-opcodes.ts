@@ -138,10 +138,12 @@ export const OREST = 70;
 export const NOTNULL = 71;
 /** a b c → b c a */
 export const ROT3 = 72;
+/** s n: adds n (±1) to a number variable of the innermost scope (`i++` as a statement) */
+export const INCL = 73;
 
 /** Operand count of each opcode, for the disassembler and jump patching. */
 export const OPERANDS: readonly number[] = (() => {
-  const n = new Array<number>(73).fill(0);
+  const n = new Array<number>(74).fill(0);
   for (const op of [CONST, INT, LOAD0, STORE0, LOAD1, GLOBAL, ENTER, GET, SET, ARRAY, PROP]) {
     n[op] = 1;
   }
@@ -149,7 +151,7 @@ export const OPERANDS: readonly number[] = (() => {
     n[op] = 1;
   }
   for (const op of [TRYEND, ENDFIN, NEXT, SLICE, OREST, NOTNULL]) n[op] = 1;
-  for (const op of [LOAD, STORE, CALL, CALLM, CALLB, JNULL, TRY]) n[op] = 2;
+  for (const op of [LOAD, STORE, CALL, CALLM, CALLB, JNULL, TRY, INCL]) n[op] = 2;
   n[LEAVE] = 5;
   return n;
 })();

@@ -7,6 +7,7 @@
 import type * as AST from "./ast.ts";
 import type { FnCompiler, LoopContext } from "./compile-context.ts";
 import * as OP from "./compile-opcodes.ts";
+import { compileEffect } from "./compile-assign.ts";
 import { compileExpr } from "./compile-expr.ts";
 import { bindPattern, boundNames } from "./compile-pattern.ts";
 import { containsFunction } from "./compile-walk.ts";
@@ -151,8 +152,7 @@ const handlers: Handlers = {
     // Hoisted: initialised when its block is entered (declareBlock).
   },
   ExpressionStatement(c, node) {
-    compileExpr(c, node.expression);
-    c.emit(OP.POP);
+    compileEffect(c, node.expression);
   },
   BlockStatement(c, node) {
     block(c, node.body, node);
@@ -208,10 +208,7 @@ const handlers: Handlers = {
     compileStatement(c, node.body);
     const cont = c.here();
     if (perIteration) c.emit(OP.COPYSCOPE);
-    if (node.update) {
-      compileExpr(c, node.update);
-      c.emit(OP.POP);
-    }
+    if (node.update) compileEffect(c, node.update);
     c.emit(OP.JMP, top);
     if (exit >= 0) c.patch(exit);
     closeLoop(c, loop, cont, c.here());

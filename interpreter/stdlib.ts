@@ -108,6 +108,7 @@ export const BUILTINS: Record<string, BuiltinFn> = {
   SyntaxError: errorConstructor("SyntaxError"),
 };
 
+const BUILTIN_MAP = new Map<string, BuiltinFn>(Object.entries(BUILTINS));
 const refs = new Map<string, BuiltinRef>();
 
 /**
@@ -168,7 +169,7 @@ setNamespaceReader((ns, key) => {
  * ```
  */
 export function callBuiltin(vm: VM, name: string, args: unknown[]): unknown {
-  const f = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
+  const f = BUILTIN_MAP.get(name);
   if (!f) return typeError(`${name} is not a function`);
   return f(vm, args);
 }

@@ -561,7 +561,9 @@ export function execute(vm: VM): ExitReason {
             const b = stack.pop();
             const n = stack.length - 1;
             const a = stack[n];
-            stack[n] = typeof a === "number" && typeof b === "number" ? a + b : add(a, b);
+            if (typeof a === "number" && typeof b === "number") stack[n] = a + b;
+            else if (typeof a === "string" && typeof b === "string") stack[n] = a + b;
+            else stack[n] = add(a, b);
             break;
           }
           case 45 /* SUB */:
@@ -710,6 +712,12 @@ export function execute(vm: VM): ExitReason {
           case 70 /* OREST */: {
             const n = stack.length - 1;
             stack[n] = objectRest(stack[n], consts[code[pc++]] as string[]);
+            break;
+          }
+          case 73 /* INCL */: {
+            const slot = code[pc++];
+            const v = env.vars[slot];
+            env.vars[slot] = (typeof v === "number" ? v : toNum(v)) + code[pc++];
             break;
           }
           case 71 /* NOTNULL */:
