@@ -230,3 +230,38 @@ async function timed<T>(
 function messageOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+const SNAPSHOT_TRACE = /^\{"trace":(\{[^{}]*\})/;
+
+/**
+ * The carrier saved at the front of a workflow snapshot's JSON text by
+ * {@link snapshotWithCarrier}, read without parsing the whole snapshot; null when there is none.
+ *
+ * @example
+ * ```ts
+ * carrierInSnapshot('{"trace":{"traceparent":"00-…"},"format":1}'); // { traceparent: "00-…" }
+ * ```
+ */
+export function carrierInSnapshot(snapshot: string | null): TraceCarrier | null {
+  const match = snapshot === null ? null : SNAPSHOT_TRACE.exec(snapshot);
+  if (!match) return null;
+  try {
+    return JSON.parse(match[1]) as TraceCarrier;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A snapshot's JSON text with the trace carrier as its first property (the interpreter ignores
+ * properties it does not know).
+ *
+ * @example
+ * ```ts
+ * const text = snapshotWithCarrier(advanced.state, carrier); // '{"trace":{…},"format":1,…}'
+ * ```
+ */
+export function snapshotWithCarrier(state: object, carrier: TraceCarrier): string {
+  const { trace: _old, ...rest } = state as Record<string, unknown>;
+  return JSON.stringify({ trace: carrier, ...rest });
+}

@@ -11,6 +11,8 @@ import {
 } from "@opentelemetry/api";
 import { queueTask } from "../../worker/client.ts";
 import { defineTask } from "../../worker/tasks.ts";
+import { startWorkflow } from "../../worker/workflows/client.ts";
+import { registerWorkflows } from "../../worker/workflows/definitions.ts";
 import {
   addEngineObserver,
   extractTraceContext,
@@ -170,5 +172,21 @@ forEachDriver("tracing a worker", (t) => {
       ["task flaky", 1, SpanStatusCode.ERROR],
       ["task flaky", 2, SpanStatusCode.UNSET],
     ]);
+  });
+
+  it("puts every step of a workflow in one trace across its suspensions", async () => {
+    await registerWorkflows(t.db, {
+      twoWaits: 'await Task.run("noop", {})\nawait Task.run("noop", {})\nreturn "done"',
+    });
+    await startWorker(t, { tasks: [{ noop: () => null }] });
+    const id = await startWorkflow(t.db, "twoWaits", {});
+    expect((await finished(t.db, id)).output).toBe("done");
+    const steps = provider.spans.filter((s) =>
+      s.name === "step twoWaits" && s.attributes["rhythm.execution.id"] === id
+    );
+    expect(steps.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(steps.map((s) => s.traceId)).size).toBe(1);
+    expect(steps.slice(1).every((s) => s.parentSpanId === steps[0].spanId)).toBe(true);
+    expect(steps.every((s) => s.ended)).toBe(true);
   });
 });

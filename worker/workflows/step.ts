@@ -29,6 +29,12 @@ import type { InFlight } from "../runner.ts";
 import { DEADLINE_HANDLE, type Outbox, planOutbox } from "./outbox.ts";
 import type { ProgramCache } from "./programs.ts";
 import { collectDeliveries, type Delivery } from "./resolutions.ts";
+import {
+  carrierInSnapshot,
+  snapshotWithCarrier,
+  type TraceCarrier,
+  withStepSpan,
+} from "../tracing.ts";
 
 /** What a step needs from its worker. */
 export interface StepDeps {
@@ -80,18 +86,26 @@ async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSigna
   const loaded = await loadStep(deps.db, row.id);
   if (!loaded) return;
   const { execution } = loaded;
-  const delivery = collectDeliveries(loaded.handles, loaded.signals);
-  const now = deps.clock();
-  const result = await compute(row, deps, execution, delivery, now);
-  const outbox = planOutbox(result.commands, { id: row.id, queue: row.queue }, now);
-  if (execution.snapshot === null) addDeadline(outbox, result.program);
-  if (deps.isDead() || signal.aborted) return;
-  await deps.beforeCommit?.(row);
-  if (deps.isDead() || signal.aborted) return;
-  const commit = toCommit(row, deps.workerId, delivery, outbox, result.advanced);
-  const status = await commitStep(deps.db, commit);
-  if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
-  else deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
+  const span = {
+    executionId: row.id,
+    workflow: row.name,
+    version: execution.version,
+    carrier: carrierInSnapshot(execution.snapshot),
+  };
+  await withStepSpan(span, async (trace) => {
+    const delivery = collectDeliveries(loaded.handles, loaded.signals);
+    const now = deps.clock();
+    const result = await compute(row, deps, execution, delivery, now);
+    const outbox = planOutbox(result.commands, { id: row.id, queue: row.queue }, now);
+    if (execution.snapshot === null) addDeadline(outbox, result.program);
+    if (deps.isDead() || signal.aborted) return;
+    await deps.beforeCommit?.(row);
+    if (deps.isDead() || signal.aborted) return;
+    const commit = toCommit(row, deps.workerId, delivery, outbox, result.advanced, trace);
+    const status = await commitStep(deps.db, commit);
+    if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
+    else deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
+  });
 }
 
 type Computed = {
@@ -158,6 +172,7 @@ function toCommit(
   delivery: Delivery,
   outbox: Outbox,
   advanced: AdvanceResult,
+  trace: TraceCarrier,
 ): StepCommit {
   return {
     id: row.id,
@@ -170,7 +185,7 @@ function toCommit(
     workflows: outbox.workflows,
     handles: outbox.handles,
     logs: outbox.logs,
-    outcome: outcomeOf(advanced),
+    outcome: outcomeOf(advanced, trace),
     event: JSON.stringify({
       step: row.attempt,
       received: delivery.resolutions.length,
@@ -180,14 +195,14 @@ function toCommit(
   };
 }
 
-function outcomeOf(advanced: AdvanceResult): StepOutcome {
+function outcomeOf(advanced: AdvanceResult, trace: TraceCarrier): StepOutcome {
   if (advanced.status === "completed") {
     return { status: "completed", output: JSON.stringify(advanced.output ?? null) };
   }
   if (advanced.status === "failed") {
     return { status: "failed", error: JSON.stringify(advanced.error) };
   }
-  return { status: "suspended", snapshot: JSON.stringify(advanced.state) };
+  return { status: "suspended", snapshot: snapshotWithCarrier(advanced.state, trace) };
 }
 
 function describeStep(row: ClaimedExecution, status: string, outbox: Outbox, r: AdvanceResult) {
