@@ -4,7 +4,7 @@
  * with playwright-core (never a downloaded browser). Screenshots go to test-results/browser/.
  */
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,26 +37,61 @@ export async function buildPlayground(): Promise<string> {
   return outDir;
 }
 
-/** A static file server for `dir` on an ephemeral localhost port. */
+/** A fetch-style handler (a Hono app's `fetch`). */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+async function toFetch(request: IncomingMessage, origin: string): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = chunks.length && request.method !== "GET" ? Buffer.concat(chunks) : undefined;
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (typeof value === "string") headers.set(key, value);
+  }
+  return new Request(origin + request.url, { method: request.method, headers, body });
+}
+
+async function sendFetch(response: ServerResponse, answer: Response): Promise<void> {
+  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  response.end(Buffer.from(await answer.arrayBuffer()));
+}
+
+function sendFile(dir: string, path: string, response: ServerResponse): void {
+  let file = normalize(join(dir, path));
+  if (!file.startsWith(dir)) return void response.writeHead(403).end();
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+  if (!existsSync(file)) return void response.writeHead(404).end("not found");
+  response.writeHead(200, {
+    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+    "cache-control": "max-age=3600",
+  });
+  createReadStream(file).pipe(response);
+}
+
+/**
+ * Serves `dir` on an ephemeral localhost port; with `api`, requests under `/v1/` and
+ * `/health` go to it instead (the dashboard and its API on one origin).
+ */
 export async function serveStatic(
   dir: string,
+  api?: FetchHandler,
 ): Promise<{ url: string; close: () => Promise<void> }> {
+  let origin = "";
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
-    let file = normalize(join(dir, path));
-    if (!file.startsWith(dir)) return void response.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
-    if (!existsSync(file)) return void response.writeHead(404).end("not found");
-    response.writeHead(200, {
-      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      "cache-control": "max-age=3600",
-    });
-    createReadStream(file).pipe(response);
+    if (api && (path.startsWith("/v1/") || path === "/health")) {
+      toFetch(request, origin).then(api).then((answer) => sendFetch(response, answer)).catch(
+        (error) => response.writeHead(500).end(String(error)),
+      );
+      return;
+    }
+    sendFile(dir, path, response);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address() as { port: number };
+  origin = `http://127.0.0.1:${address.port}`;
   return {
-    url: `http://127.0.0.1:${address.port}/`,
+    url: `${origin}/`,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
