@@ -7,11 +7,13 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { migrate } from "../migrate.ts";
 import { createWorker } from "../worker.ts";
+import { loggerFromEnv } from "../logger.ts";
 import { CliError, loadTasks, openDatabase, parseIntegerOption } from "./shared.ts";
 import { registerWorkflowDir } from "./workflow-files.ts";
 
 /** The `--help` text of `worker.ts`. */
-export const WORKER_HELP = `Run a Rhythm worker: claim tasks and workflow steps from queues and run them.
+export const WORKER_HELP =
+  `Run a Rhythm worker: claim tasks and workflow steps from queues and run them.
 
 usage: deno run -A worker.ts --tasks ./tasks.ts [--workflows ./workflows] [--queue NAME]... [options]
 
@@ -60,6 +62,7 @@ export async function workerMain(args: string[]): Promise<number> {
     pollIntervalMs: parseIntegerOption("--poll-interval", values["poll-interval"]),
     leaseMs: parseIntegerOption("--lease", values.lease),
     listen: !values["no-listen"],
+    logger: loggerFromEnv(process.env.RHYTHM_LOG),
   });
   console.log(`rhythm worker on ${where}`);
   await worker.start();

@@ -31,6 +31,7 @@ import type { ProgramCache } from "./programs.ts";
 import { collectDeliveries, type Delivery } from "./resolutions.ts";
 import {
   carrierInSnapshot,
+  observeClaim,
   snapshotWithCarrier,
   type TraceCarrier,
   withStepSpan,
@@ -61,6 +62,7 @@ export interface StepDeps {
  * ```
  */
 export function runWorkflowStep(row: ClaimedExecution, deps: StepDeps): InFlight {
+  observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
   const done = retrySteps(row, deps, controller.signal).catch((error) => {
     if (!deps.isDead()) {
