@@ -111,6 +111,27 @@ describe("the playground", () => {
     await page.close();
   });
 
+  it.each([
+    ["fan-out", { parcels: 4, cost: 18 }],
+    ["retries", { symbol: "RHY", price: 101.25 }],
+    ["sub-workflow", [{ item: "lamp", box: "box-L" }, { item: "bulb", box: "box-S" }]],
+  ])("runs the %s example to completion with timers skipped", async (example, expected) => {
+    const { page, errors } = await open();
+    await page.selectOption("[data-testid=examples]", example);
+    await page.check("[data-testid=clock-auto]");
+    await page.click("[data-testid=run]");
+    await waitDetailStatus(page, "completed", 60_000);
+    await snap(page, `11-example-${example}`);
+    const output = JSON.parse(await page.textContent("[data-testid=output]") ?? "null");
+    expect(output).toEqual(expected);
+    if (example === "retries") {
+      const retried = await page.$$("[data-testid=timeline] [data-type='task.retried']");
+      expect(retried).toHaveLength(2);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("shows a syntax error as a diagnostic on the line where it is", async () => {
     const { page } = await open();
     await page.click(".cm-content");
