@@ -5,7 +5,8 @@
  *
  * 1. CPU-bound programs on the Rhythm VM, native JS (`Function`), sval, js-interpreter
  *    and QuickJS (quickjs-emscripten, WASM): an arithmetic loop, building and sorting
- *    10,000 objects, string building. Median milliseconds and ratios.
+ *    10,000 objects, string building. Best-of-N milliseconds after a warm-up run (the
+ *    machine is shared; the best run is the least disturbed one) and ratios.
  * 2. Snapshot round trip (restore + continue + serialise, and the same through JSON text)
  *    of a typical state and of a ~1 MiB state: median microseconds.
  * 3. Compile (parse + check + compile) of a 1,000-line flow: median milliseconds.
@@ -32,15 +33,16 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(runs: number, f: () => unknown): { ms: number; result: unknown } {
-  let result: unknown;
+/** Runs `f` (after one warm-up run when runs > 1); the best and the median time. */
+function time(runs: number, f: () => unknown): { ms: number; medianMs: number; result: unknown } {
+  let result: unknown = runs > 1 ? f() : undefined;
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     result = f();
     samples.push(performance.now() - t);
   }
-  return { ms: round(median(samples)), result };
+  return { ms: round(Math.min(...samples)), medianMs: round(median(samples)), result };
 }
 
 function round(n: number, digits = 2): number {
@@ -115,9 +117,9 @@ async function cpuBenchmarks() {
   const out: Record<string, unknown> = {};
   for (const [name, src] of Object.entries(CPU)) {
     const p = program(src.flow, name);
-    const rhythm = time(quick ? 1 : 5, () => runRhythm(p));
-    const native = time(quick ? 1 : 5, () => new Function(src.es5)());
-    const sval = time(quick ? 1 : 3, () => runSval(src.es5));
+    const rhythm = time(quick ? 1 : 10, () => runRhythm(p));
+    const native = time(quick ? 1 : 10, () => new Function(src.es5)());
+    const sval = time(quick ? 1 : 5, () => runSval(src.es5));
     // js-interpreter's Array.prototype.sort is interpreted and quadratic: 1,000 objects
     // take ~20 s, so 10,000 would take over half an hour. It is not run on that program.
     const jsi = name === "sortObjects"
