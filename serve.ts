@@ -25,7 +25,7 @@
 import type { Hono } from "hono";
 import { createPostgresDb } from "./worker/db/postgres.ts";
 import { createHttpApp } from "./worker/http.ts";
-import { describeServeConfig, isLoopback, readServeConfig } from "./worker/http/config.ts";
+import { acceptsClient, describeServeConfig, readServeConfig } from "./worker/http/config.ts";
 import { loggerFromEnv } from "./worker/logger.ts";
 import { migrate } from "./worker/migrate.ts";
 import { createWorker } from "./worker/worker.ts";
@@ -106,10 +106,8 @@ function refuse(status: 403 | 503, code: string, message: string): Response {
 }
 
 function allowed(request: Request, info: Deno.ServeHandlerInfo): boolean {
-  if (config.tokens.length > 0 || config.allowRemote) return true;
-  if (new URL(request.url).pathname === "/health") return true;
   const address = info.remoteAddr as Partial<Deno.NetAddr>;
-  return address.hostname === undefined || isLoopback(address.hostname);
+  return acceptsClient(config, new URL(request.url).pathname, address.hostname);
 }
 
 export default {

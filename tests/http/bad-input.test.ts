@@ -153,6 +153,27 @@ forEachDriver("http: bad input", (t) => {
     expect(await rowCounts(t.db)).toEqual({ executions: 0, events: 0, signals: 0, definitions: 0 });
   });
 
+  it("refuses a streamed body without Content-Length once it passes the limit", async () => {
+    const { app } = appFor(t, { maxBodyBytes: 64 * 1024 });
+    const chunk = new TextEncoder().encode("x".repeat(16 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 64) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await app.request("/v1/tasks/t/runs", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(sent).toBeLessThan(64); // stopped reading early
+    expect((await rowCounts(t.db)).executions).toBe(0);
+  });
+
   it("names the offending field in details.field", async () => {
     const { app } = appFor(t);
     const reply = await call(app, "POST", "/v1/tasks/t/runs", { inputs: {}, priority: "high" });

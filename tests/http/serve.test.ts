@@ -1,7 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { describe, expect, inject, it } from "vitest";
-import { describeServeConfig, isLoopback, readServeConfig } from "../../worker/http/config.ts";
+import {
+  acceptsClient,
+  describeServeConfig,
+  isLoopback,
+  readServeConfig,
+} from "../../worker/http/config.ts";
 import { forEachDriver, type TestDatabase } from "../helpers/db.ts";
 import { startWorker } from "../helpers/engine.ts";
 
@@ -172,6 +177,16 @@ describe("serve configuration", () => {
       .toThrow(/RHYTHM_POOL_SIZE/);
     expect(() => readServeConfig(env({ DATABASE_URL: "postgres://x", RHYTHM_PREPARE: "nope" })))
       .toThrow(/RHYTHM_PREPARE/);
+  });
+
+  it("answers remote clients only with a token or RHYTHM_ALLOW_REMOTE, /health always", () => {
+    const open = { tokens: [], allowRemote: false };
+    expect(acceptsClient(open, "/v1/executions", "10.0.0.2")).toBe(false);
+    expect(acceptsClient(open, "/v1/executions", "127.0.0.1")).toBe(true);
+    expect(acceptsClient(open, "/v1/executions", undefined)).toBe(true);
+    expect(acceptsClient(open, "/health", "10.0.0.2")).toBe(true);
+    expect(acceptsClient({ ...open, allowRemote: true }, "/v1/executions", "10.0.0.2")).toBe(true);
+    expect(acceptsClient({ ...open, tokens: ["t"] }, "/v1/executions", "10.0.0.2")).toBe(true);
   });
 
   it("tells loopback addresses from remote ones", () => {

@@ -101,6 +101,25 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /**
+ * Whether the server answers a client: always with tokens configured (auth decides) or with
+ * `RHYTHM_ALLOW_REMOTE=true`; otherwise only loopback clients, except for `/health`.
+ * `hostname` is undefined for a Unix socket (local).
+ *
+ * @example
+ * ```ts
+ * acceptsClient(config, "/v1/executions", "10.0.0.2"); // false without a token
+ * ```
+ */
+export function acceptsClient(
+  config: Pick<ServeConfig, "tokens" | "allowRemote">,
+  path: string,
+  hostname: string | undefined,
+): boolean {
+  if (config.tokens.length > 0 || config.allowRemote || path === "/health") return true;
+  return hostname === undefined || isLoopback(hostname);
+}
+
+/**
  * The line the server logs at start: where it stores, and who may call it.
  *
  * @example
