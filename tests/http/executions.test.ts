@@ -112,6 +112,7 @@ forEachDriver("http: executions", (t) => {
       const [query, field] of [
         ["stauts=failed", "stauts"],
         ["limit=0", "limit"],
+        ["limit=501", "limit"],
         ["limit=x", "limit"],
         ["status=done", "status"],
         ["cursor=abc", "cursor"],

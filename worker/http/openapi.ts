@@ -213,7 +213,7 @@ const paths = {
         queryParam("name", { type: "string" }),
         queryParam("queue", { type: "string" }),
         queryParam("kind", { type: "string", enum: ["task", "workflow"] }),
-        queryParam("limit", { type: "integer", minimum: 1, maximum: 1000, default: 50 }),
+        queryParam("limit", { type: "integer", minimum: 1, maximum: 500, default: 50 }),
         queryParam("cursor", { type: "string", description: "nextCursor of the previous page" }),
       ],
       responses: responses({ "200": ["A page", ref("ExecutionPage")] }, []),

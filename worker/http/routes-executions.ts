@@ -27,6 +27,8 @@ import {
 const STATUSES = ["pending", "running", "suspended", "completed", "failed", "cancelled"] as const;
 const KINDS = ["task", "workflow"] as const;
 const LIST_PARAMS = ["status", "name", "queue", "kind", "limit", "cursor"];
+/** Largest page: one less than the engine's cap, since a page reads one row more to know if more follow. */
+const MAX_PAGE = 500;
 
 async function found(deps: RouteDeps, id: string): Promise<Execution> {
   const execution = await getExecution(deps.db, id);
@@ -46,7 +48,7 @@ async function list(c: Context, deps: RouteDeps) {
     }
   }
   const q = (key: string) => c.req.query(key);
-  const limit = queryInteger("limit", q("limit"), 1, 1000) ?? 50;
+  const limit = queryInteger("limit", q("limit"), 1, MAX_PAGE) ?? 50;
   const executions = await listExecutions(deps.db, {
     status: checkOneOf("status", q("status"), STATUSES),
     name: q("name") === undefined ? undefined : checkName("name", q("name")),
