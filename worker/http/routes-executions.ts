@@ -27,7 +27,7 @@ import {
 const STATUSES = ["pending", "running", "suspended", "completed", "failed", "cancelled"] as const;
 const KINDS = ["task", "workflow"] as const;
 const LIST_PARAMS = ["status", "name", "queue", "kind", "limit", "cursor"];
-/** Largest page: one less than the engine's cap, since a page reads one row more to know if more follow. */
+/** Largest page; a page reads one row more to know if more follow, within the engine's cap of 1000. */
 const MAX_PAGE = 500;
 
 async function found(deps: RouteDeps, id: string): Promise<Execution> {
