@@ -19,6 +19,7 @@ interface Hooks {
   bareReadyAt: number | null;
   firstCompletedAt: number | null;
   bootInfo: { timings: Record<string, number>; cached: boolean } | null;
+  marks: Record<string, number>;
 }
 
 async function measure(
@@ -59,7 +60,9 @@ async function round(browser: Browser, base: string) {
     firstVisitMs: first.ms,
     repeatVisitMs: repeat.ms,
     firstVisitBoot: first.hooks.bootInfo?.timings,
+    firstVisitMarks: first.hooks.marks,
     repeatVisitBoot: { ...repeat.hooks.bootInfo?.timings, cached: repeat.hooks.bootInfo?.cached },
+    repeatVisitMarks: repeat.hooks.marks,
   };
 }
 

@@ -215,6 +215,7 @@ export async function startPlayground(
       inputs: parsed,
     });
     hooks.runs.push(running);
+    hooks.marks.started ??= performance.now();
     inspector.select(running);
   }
 
@@ -248,6 +249,7 @@ export async function startPlayground(
     setStatus("ready", `${info.description} · booted in ${Math.round(total)} ms${from}`);
     if (problem) setStatus("error", problem);
     hooks.bootInfo = info;
+    hooks.marks.booted = performance.now();
     runButton.disabled = false;
     if (autorun) await run();
   } catch (e) {

@@ -34,6 +34,7 @@ if (params.get("bare") === "1") {
   const booting = source.boot({ fresh: params.get("fresh") === "1" });
   if (params.get("clock") === "fast") void source.clock({ action: "autoSkip", on: true });
   const { startPlayground } = await import("./app.ts");
+  installHooks().marks.editorLoaded = performance.now();
   let shared = null;
   let problem: string | undefined;
   try {

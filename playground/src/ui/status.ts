@@ -14,6 +14,8 @@ export interface TestHooks {
   firstCompletedAt: number | null;
   /** `performance.now()` when the bare PGlite boot (`?bare=1`) finished, or null. */
   bareReadyAt: number | null;
+  /** `performance.now()` at milestones of the page's start: `booted`, `started`, … */
+  marks: Record<string, number>;
   completed(id: string): void;
 }
 
@@ -31,6 +33,7 @@ export function installHooks(): TestHooks {
     runs: [],
     firstCompletedAt: null,
     bareReadyAt: null,
+    marks: {},
     completed(id) {
       if (this.firstCompletedAt === null && id === this.runs[0]) {
         this.firstCompletedAt = performance.now();
