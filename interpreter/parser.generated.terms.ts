@@ -41,6 +41,7 @@ export const
   _null = 39,
   ReservedWord = 40,
   ArrayExpression = 41,
+  ObjectExpression = 42,
   Property = 43,
   async = 60,
   PropertyDefinition = 45,

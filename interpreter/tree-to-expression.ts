@@ -27,7 +27,7 @@ import {
   stringLiteral,
   templateLiteral,
 } from "./tree-to-literal.ts";
-import { paramsOf, patternOf, propertyKey } from "./tree-to-pattern.ts";
+import { assignmentPattern, paramsOf, patternOf, propertyKey } from "./tree-to-pattern.ts";
 import {
   children,
   commaSlots,
@@ -308,7 +308,9 @@ function assignmentExpression(ctx: Converter, node: SyntaxNode): Expression {
   const opIndex = kids.findIndex((c) => c.name === "Equals" || c.name === "UpdateOp");
   const operator = (opIndex >= 0 ? textOf(ctx, kids[opIndex]) : "=") as AssignmentOperator;
   const leftNode = kids[0];
-  const left: Pattern = leftNode.type.is("Expression")
+  const left: Pattern = leftNode.name === "ArrayExpression" || leftNode.name === "ObjectExpression"
+    ? assignmentPattern(ctx, expressionOf(ctx, leftNode))
+    : leftNode.type.is("Expression")
     ? target(ctx, expressionOf(ctx, leftNode))
     : patternOf(ctx, leftNode);
   const right = expressionOf(ctx, kids[opIndex + 1], kids[opIndex]?.to ?? node.to);

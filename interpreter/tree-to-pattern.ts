@@ -5,7 +5,14 @@
  * @module
  */
 import type { SyntaxNode } from "@lezer/common";
-import type { Expression, Pattern, PatternProperty, RestElement } from "./ast.ts";
+import type {
+  Expression,
+  Pattern,
+  PatternProperty,
+  Property,
+  RestElement,
+  SpreadElement,
+} from "./ast.ts";
 import { children, commaSlots, type Converter, endOf, isError, report } from "./syntax-tree.ts";
 import { identifierOf, numberLiteral, placeholder, stringLiteral } from "./tree-to-literal.ts";
 
@@ -142,4 +149,61 @@ export function propertyKey(
   if (first.name === "Number") return { key: numberLiteral(ctx, first), computed: false, rest };
   if (first.name === "String") return { key: stringLiteral(ctx, first), computed: false, rest };
   return { key: identifierOf(ctx, first), computed: false, rest };
+}
+
+/**
+ * The left side of a destructuring assignment parsed as an array or object literal
+ * (`[o.q, o["s"]] = xs`, `({ p: o.q } = x)`) → the pattern acorn builds for it: names and
+ * members stay, `t = d` becomes a default, `...t` a rest element, literals nest.
+ * @example
+ * ```ts
+ * assignmentPattern(ctx, arrayExpression).type; // "ArrayPattern"
+ * ```
+ */
+export function assignmentPattern(ctx: Converter, node: Expression): Pattern {
+  switch (node.type) {
+    case "Identifier":
+    case "MemberExpression":
+      return node;
+    case "ArrayExpression": {
+      const last = node.elements.length - 1;
+      const elements = node.elements.map((e, i) => e && elementTarget(ctx, e, i === last));
+      return { type: "ArrayPattern", elements, start: node.start, end: node.end };
+    }
+    case "ObjectExpression": {
+      const last = node.properties.length - 1;
+      const properties = node.properties.map((p, i) =>
+        p.type === "SpreadElement" ? restTarget(ctx, p, i === last) : propertyTarget(ctx, p)
+      );
+      return { type: "ObjectPattern", properties, start: node.start, end: node.end };
+    }
+    case "AssignmentExpression":
+      if (node.operator === "=") {
+        const { left, right, start, end } = node;
+        return { type: "AssignmentPattern", left, right, start, end };
+      }
+  }
+  report(ctx, "syntax", "Only a variable or a property can be assigned", node.start, node.end);
+  return placeholder(node.start);
+}
+
+function elementTarget(ctx: Converter, node: Expression | SpreadElement, last: boolean): Pattern {
+  return node.type === "SpreadElement" ? restTarget(ctx, node, last) : assignmentPattern(ctx, node);
+}
+
+function restTarget(ctx: Converter, node: SpreadElement, last: boolean): RestElement {
+  if (!last) report(ctx, "syntax", "A rest element must be last", node.start, node.end);
+  const argument = assignmentPattern(ctx, node.argument);
+  if (argument.type === "AssignmentPattern") {
+    report(ctx, "syntax", "A rest element cannot have a default", argument.start, argument.end);
+  }
+  return { type: "RestElement", argument, start: node.start, end: node.end };
+}
+
+function propertyTarget(ctx: Converter, node: Property): PatternProperty {
+  if (node.method) {
+    report(ctx, "syntax", "A method cannot be assigned to", node.start, node.end);
+  }
+  const value = assignmentPattern(ctx, node.value);
+  return { ...node, value, method: false };
 }
