@@ -1,6 +1,6 @@
 /**
- * Groups calls that arrive while a previous batch is being written into the next batch: no
- * added latency when idle (a lone call is flushed at once), fewer round trips under load.
+ * Groups calls into batches: those made in the same turn of the event loop (a flush waits for
+ * a zero-delay timer), and those that arrive while a previous batch is being written.
  *
  * @module
  */
@@ -10,7 +10,9 @@ export type Batched<T, R> = (item: T) => Promise<R>;
 
 /**
  * Wraps `flush(items) → results (same order)` as a per-item function. At most one flush runs at
- * a time; items queued meanwhile go together in the next, up to `maxBatch` per flush.
+ * a time; items queued meanwhile go together in the next, up to `maxBatch` per flush. The first
+ * flush after an idle period starts on a zero-delay timer, so items produced together (e.g. a
+ * batch of claimed tasks that finish at once) share one round trip.
  *
  * @example
  * ```ts
@@ -29,7 +31,6 @@ export function createBatcher<T, R>(
   let flushing = false;
 
   async function drain(): Promise<void> {
-    flushing = true;
     while (queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       try {
@@ -45,6 +46,8 @@ export function createBatcher<T, R>(
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!flushing) void drain();
+      if (flushing) return;
+      flushing = true;
+      setTimeout(drain, 0);
     });
 }

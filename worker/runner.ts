@@ -48,6 +48,11 @@ export interface InFlight {
   readonly controller: AbortController;
   /** Settles when the attempt is over and its outcome recorded. */
   readonly done: Promise<void>;
+  /**
+   * Settles when the task code has returned or thrown (or was abandoned), before the outcome is
+   * recorded: the concurrency slot is free from then on. Absent: same as `done`.
+   */
+  readonly settled?: Promise<void>;
 }
 
 /**
@@ -64,13 +69,20 @@ export function runExecution(row: ClaimedExecution, deps: RunnerDeps): InFlight 
   observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
   const flight = { id: row.id, attempt: row.attempt, name: row.name, controller };
-  const done = run(row, deps, controller).catch((error) => {
+  let onSettled = () => {};
+  const settled = new Promise<void>((resolve) => (onSettled = resolve));
+  const done = run(row, deps, controller, onSettled).catch((error) => {
     deps.logger("error", `${label(row)}: could not record the outcome: ${describe(error)}`);
-  });
-  return { ...flight, done };
+  }).finally(onSettled);
+  return { ...flight, done, settled };
 }
 
-async function run(row: ClaimedExecution, deps: RunnerDeps, controller: AbortController) {
+async function run(
+  row: ClaimedExecution,
+  deps: RunnerDeps,
+  controller: AbortController,
+  onSettled: () => void,
+) {
   deps.logger("info", `started ${label(row)}`);
   const started = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -89,6 +101,7 @@ async function run(row: ClaimedExecution, deps: RunnerDeps, controller: AbortCon
     outcome = { ok: false, error };
   } finally {
     clearTimeout(timer);
+    onSettled();
   }
   if (deps.isDead()) return;
   const reason = controller.signal.aborted ? controller.signal.reason : undefined;

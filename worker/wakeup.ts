@@ -69,10 +69,12 @@ export function createWakeup(options: WakeupOptions): Wakeup {
     if (at >= delayAt) return; // an earlier wake-up is already set
     clearTimeout(delayTimer);
     delayAt = at;
+    // `at` is run_at floored to the millisecond: wake 2 ms later so the row is surely due. A
+    // client clock behind the server's makes the claim find nothing; the poll catches up.
     delayTimer = setTimeout(() => {
       delayAt = Infinity;
       wake("timer");
-    }, Math.max(0, at - Date.now()));
+    }, Math.max(0, at + 2 - Date.now()));
   }
 
   function onNotify(payload: string) {

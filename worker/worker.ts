@@ -123,7 +123,12 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   let wanted = true;
   let generation = 0;
   let pumping: Promise<void> | null = null;
+  let pumpScheduled = false;
   let failures = 0;
+  // Concurrency slots in use: executions whose code is still running. An execution stays in
+  // `inFlight` (lease renewed, released on shutdown) until its outcome is recorded, but its slot
+  // is free as soon as its code settles, so the next claim overlaps the completion write.
+  let busySlots = 0;
 
   const complete = createBatcher(async (items: Completion[]) => {
     const held = await completeExecutions(db, id, items);
@@ -149,7 +154,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   function pump(): void {
-    if (pumping || state !== "running" || !wanted || inFlight.size >= settings.concurrency) return;
+    if (pumping || state !== "running" || !wanted || busySlots >= settings.concurrency) return;
     pumping = claimLoop().finally(() => {
       pumping = null;
       pump(); // a wake-up or a freed slot may have arrived meanwhile
@@ -157,9 +162,9 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   async function claimLoop(): Promise<void> {
-    while (state === "running" && wanted && inFlight.size < settings.concurrency) {
+    while (state === "running" && wanted && busySlots < settings.concurrency) {
       const seen = generation;
-      const limit = Math.min(settings.batchSize, settings.concurrency - inFlight.size);
+      const limit = Math.min(settings.batchSize, settings.concurrency - busySlots);
       let rows;
       try {
         rows = await claimExecutions(db, {
@@ -194,10 +199,22 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   function start(flight: InFlight) {
     const key = `${flight.id}:${flight.attempt}`;
     inFlight.set(key, flight);
-    flight.done.finally(() => {
-      inFlight.delete(key);
-      pump();
+    busySlots++;
+    (flight.settled ?? flight.done).finally(() => {
+      busySlots--;
+      schedulePump();
     });
+    flight.done.finally(() => inFlight.delete(key));
+  }
+
+  /** Pumps on a zero-delay timer: slots freed in the same turn are refilled by one claim. */
+  function schedulePump() {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setTimeout(() => {
+      pumpScheduled = false;
+      pump();
+    }, 0);
   }
 
   function cancel(executionId: string) {
@@ -262,7 +279,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       return listening;
     },
     get running() {
-      return inFlight.size;
+      return busySlots;
     },
     async start() {
       if (state !== "new") throw new Error(`worker ${id} was already started`);

@@ -6,6 +6,9 @@
  * attempt; a worker that lost its lease (expired and reclaimed, or cancelled) changes nothing
  * and learns it from the missing id in the result.
  *
+ * Asynchronous commit (as for claims, see `claim.ts`): a completion lost to a server crash
+ * leaves the execution `running` until its lease expires; it then runs again (at-least-once).
+ *
  * @module
  */
 import type { Queryable } from "../db/driver.ts";
@@ -23,14 +26,15 @@ with done as (
      set status = 'completed', output = c.output::json, error = null, lease_until = null,
          finished_at = now(), updated_at = now()
     from unnest($1::uuid[], $2::int[], $3::text[]) as c(id, attempt, output)
-   where e.id = c.id and e.status = 'running' and e.worker_id = $4 and e.attempts = c.attempt
+   where e.id = any($1::uuid[]) -- primary-key lookups, never a scan of the table
+     and e.id = c.id and e.status = 'running' and e.worker_id = $4 and e.attempts = c.attempt
   returning e.id, e.attempts
 ),
 completed as (
   insert into events (execution_id, type, attempt, worker_id)
   select id, 'completed', attempts, $4 from done
 )
-select id from done`;
+select id from done where set_config('synchronous_commit', 'off', true) is not null`;
 
 /**
  * Marks executions completed and returns the ids that were still held by this worker.

@@ -1,0 +1,138 @@
+/**
+ * Queue benchmark: the same no-op workload through Rhythm, graphile-worker and pg-boss on the
+ * local Postgres server, each in its own fresh database (so `pg_stat_database` counts only it).
+ *
+ *   cd bench/queue && npm install && cd ../.. && node_modules/.bin/deno run -A bench/queue/bench.ts
+ *
+ * Per system: 5,000 tasks enqueued in one batch, then drained by one worker (in this process);
+ * 5,000 enqueued one by one, then drained; enqueue-to-start latency with an idle worker (200
+ * sequential samples); idle queries per second of a worker with nothing to do (counted in the
+ * client driver); and
+ * transactions and rows written per task over both drains. Prints JSON.
+ *
+ * @module
+ */
+import postgres from "postgres";
+import { type System, systems } from "./systems.ts";
+
+const SERVER = Deno.env.get("BENCH_SERVER") ??
+  "postgres://postgres@127.0.0.1:5432";
+const N = Number(Deno.env.get("BENCH_TASKS") ?? 5000);
+const LATENCY_SAMPLES = 200;
+const IDLE_SECONDS = 10;
+
+interface Counters {
+  xact: number;
+  rows: number;
+}
+
+async function counters(sql: postgres.Sql): Promise<Counters> {
+  await new Promise((r) => setTimeout(r, 1100)); // stats are flushed at most once a second
+  await sql`select pg_stat_clear_snapshot()`;
+  const [row] = await sql`
+    select (xact_commit + xact_rollback)::float8 as xact,
+           (tup_inserted + tup_updated + tup_deleted)::float8 as rows
+      from pg_stat_database where datname = current_database()`;
+  return { xact: row.xact, rows: row.rows };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+async function drain(system: System, label: string): Promise<number> {
+  const started = performance.now();
+  let done = 0;
+  const finished = Promise.withResolvers<void>();
+  await system.start(() => {
+    if (++done === N) finished.resolve();
+  });
+  await finished.promise;
+  const seconds = (performance.now() - started) / 1000;
+  await system.stop();
+  console.error(`  ${label}: drained ${N} in ${seconds.toFixed(2)} s`);
+  return N / seconds;
+}
+
+async function latency(system: System): Promise<{ p50: number; p99: number }> {
+  const samples: number[] = [];
+  let waiting: ((t: number) => void) | null = null;
+  await system.start(() => waiting?.(performance.now()));
+  await new Promise((r) => setTimeout(r, 1000)); // idle
+  for (let i = 0; i < LATENCY_SAMPLES; i++) {
+    const started = new Promise<number>((resolve) => (waiting = resolve));
+    const t0 = performance.now();
+    await system.enqueueOne();
+    samples.push((await started) - t0);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await system.stop();
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+async function idleLoad(system: System): Promise<number> {
+  await system.start(() => {});
+  await new Promise((r) => setTimeout(r, 2000)); // past start-up
+  const before = system.queries();
+  await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+  const after = system.queries();
+  await system.stop();
+  return (after - before) / IDLE_SECONDS;
+}
+
+async function run(system: System) {
+  const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
+  const dbName = `bench_queue_${system.name.replace(/[^a-z]/g, "_")}`;
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.unsafe(`create database ${dbName}`);
+  await admin.end();
+  const url = `${SERVER}/${dbName}`;
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  console.error(`${system.name} (${system.config})`);
+  await system.setup(url);
+
+  const start = await counters(sql);
+  let t0 = performance.now();
+  await system.enqueueBatch(N);
+  const batchEnqueue = N / ((performance.now() - t0) / 1000);
+  const batchDrain = await drain(system, "batch");
+  t0 = performance.now();
+  for (let i = 0; i < N; i++) await system.enqueueOne();
+  const singleEnqueue = N / ((performance.now() - t0) / 1000);
+  const singleDrain = await drain(system, "one by one");
+  const end = await counters(sql);
+  const perTask = {
+    transactions: +((end.xact - start.xact) / (2 * N)).toFixed(2),
+    rowsWritten: +((end.rows - start.rows) / (2 * N)).toFixed(2),
+  };
+  const lat = await latency(system);
+  const idle = await idleLoad(system);
+  await system.close();
+  await sql.end();
+  return {
+    system: system.name,
+    config: system.config,
+    enqueuePerSecond: {
+      batch: Math.round(batchEnqueue),
+      oneByOne: Math.round(singleEnqueue),
+    },
+    drainPerSecond: {
+      afterBatch: Math.round(batchDrain),
+      afterOneByOne: Math.round(singleDrain),
+    },
+    latencyMs: { p50: +lat.p50.toFixed(2), p99: +lat.p99.toFixed(2) },
+    idleQueriesPerSecond: +idle.toFixed(2),
+    perTask,
+  };
+}
+
+const only = Deno.args.length ? new Set(Deno.args) : null;
+const results = [];
+for (const system of systems) {
+  if (only && !only.has(system.name)) continue;
+  results.push(await run(system));
+}
+console.log(JSON.stringify({ tasks: N, server: SERVER, results }, null, 2));
