@@ -19,14 +19,18 @@ begin
     where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
     order by w.id
     for update;
-  with ready as (
+  with bumped as (
     update executions w
-       set status = 'pending', run_at = now(), updated_at = now()
+       set wake_seq = w.wake_seq + 1,
+           status = case when w.status = 'suspended' then 'pending' else w.status end,
+           run_at = case when w.status = 'suspended' then now() else w.run_at end,
+           updated_at = now()
      where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
-       and w.status = 'suspended'
-    returning w.queue
+       and w.status in ('pending', 'running', 'suspended')
+    returning w.queue, w.status
   )
-  select count(notify_ready(q.queue, now())) into woken from (select distinct queue from ready) q;
+  select count(notify_ready(q.queue, now())) into woken
+    from (select distinct queue from bumped where status = 'pending') q;
   return null;
 end $$;
 
@@ -73,6 +77,7 @@ CREATE TABLE rhythm.executions (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     started_at timestamp with time zone,
     finished_at timestamp with time zone,
+    wake_seq integer DEFAULT 0 NOT NULL,
     CONSTRAINT executions_kind_check CHECK ((kind = ANY (ARRAY['task'::text, 'workflow'::text]))),
     CONSTRAINT executions_max_attempts_check CHECK ((max_attempts >= 1)),
     CONSTRAINT executions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'suspended'::text, 'completed'::text, 'failed'::text, 'cancelled'::text]))),

@@ -5,9 +5,10 @@
 --   * a workflow execution (kind 'workflow') is `suspended` while it waits; its `run_at` is then
 --     its earliest deadline (a timer, a signal timeout, the workflow timeout) or 'infinity', and
 --     the claim query takes suspended rows whose `run_at` has come like pending ones;
---   * every writer that can make a workflow ready (a child finishing, a signal) first locks the
---     workflow's row, and a step's commit locks it first too: so either the step sees the result,
---     or the writer sees the committed `suspended` status and sets it `pending` (no lost wake-up).
+--   * every writer that can make a workflow ready (a child finishing, a signal) bumps its
+--     `wake_seq` (and sets it `pending` when it is `suspended`); a step remembers the `wake_seq`
+--     it loaded and commits `pending` instead of `suspended` when the row's value changed
+--     meanwhile, so a result that arrives while a step runs is never lost.
 
 -- What `startWorkflow(name)` runs now. Older versions stay in workflow_definitions for the
 -- executions pinned to them.
@@ -42,10 +43,13 @@ create index executions_due on executions (run_at) where status = 'suspended';
 
 alter table signals add column handle text;
 
+-- Bumped by everything that brings a workflow news (see the invariants above).
+alter table executions add column wake_seq integer not null default 0;
+
 -- Wakes the workflows waiting on an execution that just finished: each waiter is locked first
--- (ordered, to avoid deadlocks between waiters), then set `pending` if it is `suspended`, with a
--- NOTIFY to its queue. A waiter that is `running` (a step in progress) sees the result when its
--- step commits (see the invariant above).
+-- (ordered, to avoid deadlocks between waiters), its `wake_seq` bumped, and set `pending` if it
+-- is `suspended`, with a NOTIFY to its queue. A waiter that is `running` (a step in progress)
+-- commits that step as `pending` (see the invariants above).
 create function wake_waiting_workflows() returns trigger
 language plpgsql as $$
 declare
@@ -55,14 +59,18 @@ begin
     where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
     order by w.id
     for update;
-  with ready as (
+  with bumped as (
     update executions w
-       set status = 'pending', run_at = now(), updated_at = now()
+       set wake_seq = w.wake_seq + 1,
+           status = case when w.status = 'suspended' then 'pending' else w.status end,
+           run_at = case when w.status = 'suspended' then now() else w.run_at end,
+           updated_at = now()
      where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
-       and w.status = 'suspended'
-    returning w.queue
+       and w.status in ('pending', 'running', 'suspended')
+    returning w.queue, w.status
   )
-  select count(notify_ready(q.queue, now())) into woken from (select distinct queue from ready) q;
+  select count(notify_ready(q.queue, now())) into woken
+    from (select distinct queue from bumped where status = 'pending') q;
   return null;
 end $$;
 

@@ -2,10 +2,9 @@
  * Sending a signal to a workflow execution: stored, then matched FIFO to the execution's waits
  * by its next step (`workflows/resolutions.ts`); signals sent before the wait stay buffered.
  *
- * Invariant: the execution row is locked before anything else (the same order as a step's
- * commit), so the wake-up cannot be lost: either the step that is committing sees this signal
- * and makes itself `pending`, or this transaction sees the committed wait and the `suspended`
- * status and makes it `pending`.
+ * Invariant: the execution row is locked before anything else, then its `wake_seq` is bumped, so
+ * the wake-up cannot be lost: a step running meanwhile commits `pending` (its `wake_seq`
+ * changed), and a step that committed before the lock left a wait this transaction sees.
  *
  * @module
  */
@@ -17,14 +16,20 @@ export type SignalResult =
   | { ok: false; reason: "not-found" | "not-a-workflow" | "finished"; status?: string };
 
 const wakeSql = `
-with woken as (
-  update executions e set status = 'pending', run_at = now(), updated_at = now()
-   where e.id = $1 and e.status = 'suspended'
-     and exists (select 1 from workflow_handles h
-                  where h.workflow_id = $1 and h.kind = 'signal' and h.signal_name = $2)
-  returning e.queue
+with waits as (
+  select exists (select 1 from workflow_handles h
+                  where h.workflow_id = $1 and h.kind = 'signal' and h.signal_name = $2) as yes
+),
+woken as (
+  update executions e
+     set wake_seq = e.wake_seq + 1,
+         status = case when e.status = 'suspended' and waits.yes then 'pending' else e.status end,
+         run_at = case when e.status = 'suspended' and waits.yes then now() else e.run_at end,
+         updated_at = now()
+    from waits where e.id = $1
+  returning e.queue, e.status
 )
-select count(notify_ready(queue, now()))::int as woke from woken`;
+select count(notify_ready(queue, now()))::int as woke from woken where status = 'pending'`;
 
 /**
  * Stores a signal for execution `id` and wakes it when it waits for one of that name.

@@ -5,6 +5,11 @@
  * and for timers, signal waits and the deadline), log lines as events, then the outcome
  * (`workflow-outcome.ts`).
  *
+ * Asynchronous commit: like the claim, a step commits with `synchronous_commit = off` (this
+ * transaction only). A step lost to a server crash is lost with everything it wrote (its
+ * children, consumed signals, snapshot): the step runs again from the previous snapshot, and the
+ * only visible effect is a task that may run twice — the at-least-once contract of tasks.
+ *
  * Invariants: the first statement locks the row only while this worker still holds the lease
  * (status `running`, same worker id and attempt), so a step commits at most once per claim and
  * a worker that lost its lease writes nothing; a crash before COMMIT leaves everything as it was
@@ -17,6 +22,7 @@ import { cancelExecutions } from "./cancel.ts";
 import { insertExecutions, type NewExecution } from "./insert.ts";
 import { insertWorkflows, type NewWorkflow } from "./workflow-start.ts";
 import { type StepOutcome, writeOutcome } from "./workflow-outcome.ts";
+import { writeSuspendedStep } from "./workflow-suspend.ts";
 
 /** A new handle row. */
 export interface NewHandle {
@@ -35,6 +41,8 @@ export interface StepCommit {
   id: string;
   workerId: string;
   attempt: number;
+  /** `wake_seq` as loaded by the step. */
+  wakeSeq: number;
   delivered: string[];
   consumed: { id: number; handle: string }[];
   cancelled: string[];
@@ -57,10 +65,15 @@ export interface StepCommit {
  * ```
  */
 export function commitStep(db: Db, c: StepCommit): Promise<string | null> {
+  if (c.outcome.status === "suspended" && isSimple(c)) {
+    return writeSuspendedStep(db, { ...c, snapshot: c.outcome.snapshot });
+  }
   return db.transaction(async (tx) => {
     const held = await tx.query(
       `select 1 from executions
-        where id = $1 and status = 'running' and worker_id = $2 and attempts = $3 for update`,
+        where id = $1 and status = 'running' and worker_id = $2 and attempts = $3
+          and set_config('synchronous_commit', 'off', true) is not null
+        for update`,
       [c.id, c.workerId, c.attempt],
     );
     if (held.length === 0) return null;
@@ -70,6 +83,12 @@ export function commitStep(db: Db, c: StepCommit): Promise<string | null> {
     if (c.logs.length > 0) await insertLogs(tx, c);
     return await writeOutcome(tx, c.id, c.workerId, c.outcome, c.event);
   });
+}
+
+/** No cancellations, no child workflows, no idempotency keys: the one-statement path. */
+function isSimple(c: StepCommit): boolean {
+  return c.cancelled.length === 0 && c.workflows.length === 0 &&
+    c.tasks.every((t) => t.idempotencyKey === null && t.runAtMs === null && t.delayMs === 0);
 }
 
 async function settleDelivered(tx: Queryable, c: StepCommit): Promise<void> {

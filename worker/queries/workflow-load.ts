@@ -19,6 +19,8 @@ export interface StepExecution {
   /** JSON text of the interpreter snapshot, null before the first step. */
   snapshot: string | null;
   startedAt: Date;
+  /** The execution's `wake_seq` when loaded (see migrations/0003). */
+  wakeSeq: number;
 }
 
 /** One handle row with what is known of its outcome. */
@@ -53,7 +55,7 @@ export interface SignalRow {
 
 const executionSql = `
 select e.version, e.inputs::text as inputs, s.snapshot::text as snapshot,
-       coalesce(e.started_at, e.created_at) as "startedAt"
+       coalesce(e.started_at, e.created_at) as "startedAt", e.wake_seq as "wakeSeq"
   from executions e left join workflow_state s on s.execution_id = e.id
  where e.id = $1`;
 

@@ -103,7 +103,15 @@ async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSigna
     if (deps.isDead() || signal.aborted) return;
     await deps.beforeCommit?.(row);
     if (deps.isDead() || signal.aborted) return;
-    const commit = toCommit(row, deps.workerId, delivery, outbox, result.advanced, trace);
+    const commit = toCommit(
+      row,
+      deps.workerId,
+      execution.wakeSeq,
+      delivery,
+      outbox,
+      result.advanced,
+      trace,
+    );
     const status = await commitStep(deps.db, commit);
     if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
     else deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
@@ -171,6 +179,7 @@ function addDeadline(outbox: Outbox, program: CompiledProgram | null): void {
 function toCommit(
   row: ClaimedExecution,
   workerId: string,
+  wakeSeq: number,
   delivery: Delivery,
   outbox: Outbox,
   advanced: AdvanceResult,
@@ -180,6 +189,7 @@ function toCommit(
     id: row.id,
     workerId,
     attempt: row.attempt,
+    wakeSeq,
     delivered: delivery.delivered,
     consumed: delivery.consumed,
     cancelled: outbox.cancelled,
