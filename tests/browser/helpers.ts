@@ -3,7 +3,18 @@
  * `RHYTHM_PLAYGROUND_DIST`), serve it from Node on localhost, and drive Debian's Chromium
  * with playwright-core (never a downloaded browser). Screenshots go to test-results/browser/.
  */
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
@@ -23,17 +34,50 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-/** Builds the playground into a fresh temporary folder and returns it. */
+/** A fingerprint of everything the page is built from (paths, sizes, modification times). */
+function sourceFingerprint(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (
+      const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : 1
+      )
+    ) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "dist" && entry.name !== "node_modules") walk(path);
+      } else {
+        const { size, mtimeMs } = statSync(path);
+        hash.update(`${path}:${size}:${mtimeMs}\n`);
+      }
+    }
+  };
+  for (const dir of ["playground", "interpreter", "worker", "migrations"]) walk(join(root, dir));
+  hash.update(readFileSync(join(root, "package-lock.json")));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * Builds the playground (or reuses a build of the same sources, so the browser test files
+ * share one) and returns its folder.
+ */
 export async function buildPlayground(): Promise<string> {
   const prebuilt = process.env.RHYTHM_PLAYGROUND_DIST;
   if (prebuilt) return resolve(prebuilt);
+  const outDir = join(tmpdir(), `rhythm-playground-${sourceFingerprint()}`);
+  if (existsSync(join(outDir, "index.html"))) return outDir;
   const { build } = await import("vite");
-  const outDir = mkdtempSync(join(tmpdir(), "rhythm-playground-"));
+  const staging = mkdtempSync(join(tmpdir(), "rhythm-playground-build-"));
   await build({
     configFile: join(root, "playground/vite.config.ts"),
     logLevel: "error",
-    build: { outDir, emptyOutDir: true },
+    build: { outDir: staging, emptyOutDir: true },
   });
+  try {
+    renameSync(staging, outDir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another file built the same sources
+  }
   return outDir;
 }
 

@@ -54,6 +54,7 @@ export function createInspector(
   let pending = false;
   let error = "";
   let form: { id: string; element: HTMLElement } | null = null;
+  const unfolded = new Set<number>();
   const list = h("div", { class: "exec-list", "data-testid": "executions" });
   const detail = h("div", { class: "exec-detail", "data-testid": "detail" });
   const statusFilter = h(
@@ -169,7 +170,7 @@ export function createInspector(
           : null,
       ),
       run.kind === "workflow" && !FINISHED.has(run.status) ? keptSignalForm(run) : null,
-      renderTimeline(events, run.createdAt, (line) => options.onLine?.(line, run)),
+      renderTimeline(events, run.createdAt, (line) => options.onLine?.(line, run), unfolded),
     ];
     detail.replaceChildren(...parts.filter((part) => part !== null));
   }

@@ -81,7 +81,8 @@ export function summarize(event: ExecutionEvent): string {
 
 /**
  * Renders the events of an execution; `onLine` is called when an event with a `.flow` line
- * is clicked.
+ * is clicked; `open` holds the `seq` of events whose details are unfolded (kept up to date,
+ * so a re-render keeps them unfolded).
  * @example
  * ```ts
  * panel.replaceChildren(renderTimeline(events, run.createdAt, (line) => editor.mark({ line, kind: "step" })));
@@ -91,6 +92,7 @@ export function renderTimeline(
   events: ExecutionEvent[],
   start: number,
   onLine: (line: number) => void,
+  open: Set<number> = new Set(),
 ): HTMLElement {
   if (events.length === 0) return h("p", { class: "empty" }, "No events yet.");
   return h(
@@ -115,9 +117,13 @@ export function renderTimeline(
       );
       if (event.line) row.addEventListener("click", () => onLine(event.line!));
       if (!details) return row;
+      const toggle = (e: Event) => {
+        if ((e.target as HTMLDetailsElement).open) open.add(event.seq);
+        else open.delete(event.seq);
+      };
       row.append(h(
         "details",
-        { class: "ev-details" },
+        { class: "ev-details", open: open.has(event.seq), ontoggle: toggle },
         h("summary", {}, event.snapshot !== undefined ? "data and variables" : "data"),
         h("pre", {}, json(event.data, 2)),
         event.snapshot !== undefined
