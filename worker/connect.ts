@@ -40,9 +40,18 @@ export async function connect(
   const schema = options.schema ?? DEFAULT_SCHEMA;
   if (typeof target === "string" && /^postgres(ql)?:\/\//.test(target)) {
     const { createPostgresDb } = await import("./db/postgres.ts");
-    const db = createPostgresDb(target, { ...options, schema });
-    if (options.check ?? true) await checkConnection(db, target);
-    return db;
+    if (options.check ?? true) {
+      // One attempt, no reconnect loop: a bad URL fails now, with one line.
+      const probe = createPostgresDb(target, {
+        ...options,
+        schema,
+        max: 1,
+        reconnect: { timeoutMs: 0 },
+      });
+      await checkConnection(probe, target);
+      await probe.close();
+    }
+    return createPostgresDb(target, { ...options, schema });
   }
   const { createPgliteDb } = await import("./db/pglite.ts");
   if (target === undefined || target === "memory://") return createPgliteDb({}, { schema });
