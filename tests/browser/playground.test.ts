@@ -49,6 +49,7 @@ describe("the playground", () => {
     const doc = await page.textContent(".cm-content");
     expect(doc).toContain('task("chargeCard", { "orderId": "order-123", "amount": 99.99 })');
     expect(await page.textContent("[data-testid=diagnostics]")).toContain("no problems");
+    expect(await page.textContent("#status")).toContain("woken by LISTEN/NOTIFY");
     expect(errors).toEqual([]);
     await page.close();
   });

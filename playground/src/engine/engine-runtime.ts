@@ -84,7 +84,10 @@ export async function startEngineRuntime(
   };
 
   return {
-    description: "Rhythm engine on PGlite: real migrations, worker loop, workflow steps",
+    get description() {
+      const wake = worker?.listening ? "LISTEN/NOTIFY" : "polling";
+      return `Rhythm engine on PGlite (worker loop woken by ${wake})`;
+    },
     async start(request: RunRequest) {
       const { rejected } = await registerWorkflows(db, request.workflows);
       if (rejected.length > 0) {

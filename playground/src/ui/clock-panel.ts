@@ -1,9 +1,10 @@
 /**
- * The virtual clock's controls: the current virtual time, pause/resume, "next timer" (jump
- * to the next timer and fire it) and "+1h".
+ * The virtual clock's controls: the current virtual time (ticking), "pause engine" (its
+ * worker claims nothing until resumed), "next timer" (jump to the next deadline), "+1h",
+ * and "skip timers" (jump to every deadline as soon as it exists).
  * @module
  */
-import { formatDuration } from "../engine/duration.ts";
+import { formatDuration } from "./duration.ts";
 import type { ClockAction, ClockState } from "../engine/protocol.ts";
 import { h } from "./dom.ts";
 
@@ -40,16 +41,24 @@ export function renderClock(
     async () => show(await control({ action: "autoSkip", on: auto.checked })),
   );
   let current: ClockState | null = null;
+  let receivedAt = Date.now();
+  const draw = () => {
+    if (!current) return;
+    const now = current.now + (Date.now() - receivedAt);
+    time.textContent = new Date(now).toISOString().replace("T", " ").slice(0, 19);
+    next.textContent = current.nextTimer === null
+      ? "no timers"
+      : `next timer in ${formatDuration(Math.max(0, current.nextTimer - now))}`;
+  };
   const show = (state: ClockState) => {
     current = state;
-    time.textContent = new Date(state.now).toISOString().replace("T", " ").slice(0, 19);
+    receivedAt = Date.now();
     auto.checked = state.autoSkip;
-    pause.textContent = state.paused ? "▶ Resume" : "❚❚ Pause";
+    pause.textContent = state.paused ? "▶ Resume engine" : "❚❚ Pause engine";
     skip.toggleAttribute("disabled", state.nextTimer === null);
-    next.textContent = state.nextTimer === null
-      ? "no timers"
-      : `next timer in ${formatDuration(Math.max(0, state.nextTimer - state.now))}`;
+    draw();
   };
+  setInterval(draw, 1000);
   pause.addEventListener("click", async () => {
     show(await control({ action: current?.paused ? "resume" : "pause" }));
   });

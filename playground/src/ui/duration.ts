@@ -1,31 +1,7 @@
 /**
- * Durations as `.flow` writes them (LANGUAGE.md §6): seconds as a number, or a string with a
- * unit (`"500ms"`, `"30s"`, `"5m"`, `"2h"`, `"7d"`).
+ * Durations for people, as the timeline and the clock panel show them.
  * @module
  */
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * Converts a duration to milliseconds.
- * @example
- * ```ts
- * durationMs("2h"); // 7200000
- * durationMs(5); // 5000
- * ```
- */
-export function durationMs(value: unknown): number {
-  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value * 1000;
-  const match = typeof value === "string"
-    ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value)
-    : null;
-  if (!match) {
-    throw new RangeError(
-      `invalid duration ${JSON.stringify(value)}: use seconds or "30s", "5m", "2h"`,
-    );
-  }
-  return Number(match[1]) * UNITS[match[2]];
-}
 
 /**
  * Formats milliseconds for people: `2h 5m`, `30s`, `250ms`.

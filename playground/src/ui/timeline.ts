@@ -4,7 +4,7 @@
  * demand.
  * @module
  */
-import { formatDuration } from "../engine/duration.ts";
+import { formatDuration } from "./duration.ts";
 import type { ExecutionEvent } from "../source/types.ts";
 import { h, json } from "./dom.ts";
 
