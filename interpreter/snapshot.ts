@@ -72,6 +72,7 @@ class Encoder {
   ids = new Map<object, number>();
   heap: unknown[][] = [];
   todo: object[] = [];
+  todoIds: number[] = [];
   /** JSON text length of everything but string contents, plus string lengths. */
   size = 0;
   /** Total length of the strings (JSON escaping writes at most 6 characters for one). */
@@ -96,14 +97,15 @@ class Encoder {
       this.ids.set(v, id);
       this.heap.push(EMPTY);
       this.todo.push(v);
+      this.todoIds.push(id);
     }
-    return "@" + id;
+    return refText(id);
   }
 
   drain(): void {
     while (this.todo.length) {
       const v = this.todo.pop()!;
-      this.heap[this.ids.get(v)!] = this.entry(v);
+      this.heap[this.todoIds.pop()!] = this.entry(v);
     }
   }
 
@@ -112,7 +114,16 @@ class Encoder {
     if (Array.isArray(v)) {
       const out = new Array<unknown>(v.length + 1);
       out[0] = "a";
-      for (let i = 0; i < v.length; i++) out[i + 1] = this.value(v[i]);
+      let numbers = 0;
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        // Plain numbers, the bulk of many arrays, are stored as they are.
+        if (typeof x === "number" && x - x === 0 && (x !== 0 || 1 / x > 0)) {
+          out[i + 1] = x;
+          numbers++;
+        } else out[i + 1] = this.value(x);
+      }
+      this.size += 25 * numbers;
       return out;
     }
     if (v instanceof VObj) {
@@ -120,8 +131,10 @@ class Encoder {
       const out = new Array<unknown>(keys.length * 2 + 1);
       out[0] = "o";
       for (let i = 0, j = 1; i < keys.length; i++, j += 2) {
-        out[j] = this.value(keys[i]);
-        out[j + 1] = this.value(v[keys[i]]);
+        const key = keys[i];
+        this.chars += key.length + 1;
+        out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
+        out[j + 1] = this.value(v[key]);
       }
       return out;
     }
@@ -154,6 +167,18 @@ class Encoder {
 }
 
 const EMPTY: unknown[] = [];
+
+/** `"@" + id`, kept between snapshots: most states reuse the same small ids. */
+const REFS: string[] = [];
+const MAX_CACHED_REFS = 1 << 20;
+
+function refText(id: number): string {
+  const cached = REFS[id];
+  if (cached !== undefined) return cached;
+  const text = "@" + id;
+  if (id === REFS.length && id < MAX_CACHED_REFS) REFS.push(text);
+  return text;
+}
 
 /**
  * Saves a VM's state as plain JSON data; `sizeBound` is an upper bound of the length of
@@ -198,31 +223,45 @@ class Decoder {
   }
 
   value(v: unknown): unknown {
-    if (typeof v === "string") {
-      if (v.charCodeAt(0) !== 64) return v;
-      if (v.charCodeAt(1) === 64) return v.slice(1);
-      const o = this.objects[+v.slice(1)];
-      if (o === undefined) throw new Error(`snapshot refers to missing heap entry ${v}`);
-      return o;
-    }
+    if (typeof v === "string") return v.charCodeAt(0) === 64 ? this.reference(v) : v;
     if (v === null || typeof v !== "object") return v;
     const s = (v as { $: string }).$;
     return s === "-0" ? -0 : Number(s);
   }
 
+  /** `"@12"` → heap entry 12; `"@@x"` → the string `"@x"`. */
+  reference(v: string): unknown {
+    if (v.charCodeAt(1) === 64) return v.slice(1);
+    let id = v.length > 1 ? 0 : -1;
+    for (let i = 1; i < v.length && id >= 0; i++) {
+      const digit = v.charCodeAt(i) - 48;
+      id = digit >= 0 && digit <= 9 ? id * 10 + digit : -1;
+    }
+    const o = id >= 0 ? this.objects[id] : undefined;
+    if (o === undefined) throw new Error(`snapshot refers to missing heap entry ${v}`);
+    return o;
+  }
+
+  /** Decodes, in place, a list copied from a heap entry; scalars stay as they are. */
+  decodeInPlace(a: unknown[]): unknown[] {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (typeof v === "string" ? v.charCodeAt(0) === 64 : v !== null && typeof v === "object") {
+        a[i] = this.value(v);
+      }
+    }
+    return a;
+  }
+
   list(a: unknown[], from = 0): unknown[] {
-    const out: unknown[] = [];
-    for (let i = from; i < a.length; i++) out.push(this.value(a[i]));
-    return out;
+    return this.decodeInPlace(a.slice(from));
   }
 
   fill(e: unknown[], o: unknown): void {
     switch (e[0]) {
-      case "a": {
-        const a = o as unknown[];
-        for (let i = 1; i < e.length; i++) a.push(this.value(e[i]));
+      case "a":
+        this.decodeInPlace(o as unknown[]);
         return;
-      }
       case "o":
         for (let i = 1; i < e.length; i += 2) {
           (o as VObj)[this.value(e[i]) as string] = this.value(e[i + 1]);
@@ -251,7 +290,7 @@ class Decoder {
 function shell(e: unknown[]): unknown {
   switch (e[0]) {
     case "a":
-      return [];
+      return e.slice(1);
     case "o":
       return new VObj();
     case "s":

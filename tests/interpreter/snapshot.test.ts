@@ -122,6 +122,14 @@ describe("restoring a snapshot", () => {
     expect(() => advance(p, { state, context, now: 0, resolutions: [] })).toThrow(/format 999/);
   });
 
+  it("refuses a reference to a heap entry that is not there", () => {
+    for (const ref of ["@999", "@", "@1x"]) {
+      const state = { ...first.state, waiting: ref };
+      expect(() => advance(p, { state, context, now: 0, resolutions: [] }), ref)
+        .toThrow(/missing heap entry/);
+    }
+  });
+
   it("ignores resolutions of unknown handles and resumes with the right one", () => {
     const resolutions: Resolution[] = [
       { handle: "h99", ok: true, value: 5 },
