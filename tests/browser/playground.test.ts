@@ -133,6 +133,22 @@ describe("the playground", () => {
     await page.close();
   });
 
+  it("pauses the engine: a run waits, pending, until the engine is resumed", async () => {
+    const { page, errors } = await open();
+    await page.check("[data-testid=clock-auto]");
+    await page.click("[data-testid=clock-pause]");
+    await page.waitForSelector("[data-testid=clock-pause]:has-text('Resume')");
+    await page.click("[data-testid=run]");
+    await waitDetailStatus(page, "pending");
+    await page.waitForTimeout(1500);
+    expect(await page.getAttribute("[data-testid=detail] .detail-head .badge", "data-status"))
+      .toBe("pending");
+    await page.click("[data-testid=clock-pause]");
+    await waitDetailStatus(page, "completed");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("shows a syntax error as a diagnostic on the line where it is", async () => {
     const { page } = await open();
     await page.click(".cm-content");
