@@ -165,4 +165,25 @@ describe("the playground", () => {
     expect(await page.textContent("[data-testid=diagnostics]")).toMatch(/problem/);
     await page.close();
   });
+
+  it("completes Timer. members and reports the checker's diagnostics as you type", async () => {
+    const { page } = await open();
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\nawait Timer.");
+    const options = page.locator(".cm-tooltip-autocomplete li");
+    await options.first().waitFor({ timeout: 10_000 });
+    expect(await options.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining("delay"), expect.stringContaining("until")]),
+    );
+    await page.keyboard.press("Escape");
+    await page.keyboard.type("delayy(5)\n");
+    await page.locator(".cm-lintRange-error").first().waitFor({ timeout: 10_000 });
+    await page.hover(".cm-lintRange-error");
+    const tooltip = page.locator(".cm-tooltip-lint");
+    await tooltip.waitFor({ timeout: 10_000 });
+    expect(await tooltip.textContent()).toMatch(/delay/);
+    await snap(page, "12-autocomplete-and-checker");
+    await page.close();
+  });
 });
