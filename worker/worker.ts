@@ -12,7 +12,11 @@
  */
 import type { Db } from "./db/driver.ts";
 import { backoffDelay, sleep } from "./db/reconnect.ts";
-import { CancelledError, LeaseLostError, WorkerShutdownError } from "./errors.ts";
+import {
+  CancelledError,
+  LeaseLostError,
+  WorkerShutdownError,
+} from "./errors.ts";
 import { createBatcher } from "./batcher.ts";
 import { uuidv7 } from "./ids.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
@@ -25,7 +29,11 @@ import { renewLeases } from "./queries/renew.ts";
 import { markWorkerStopped, registerWorker } from "./queries/workers.ts";
 import { type InFlight, runExecution } from "./runner.ts";
 import { trackRunningWorker } from "./running.ts";
-import { type TaskDefinition, type TaskRegistry, toTaskRegistry } from "./tasks.ts";
+import {
+  type TaskDefinition,
+  type TaskRegistry,
+  toTaskRegistry,
+} from "./tasks.ts";
 import { createWakeup, type Wakeup } from "./wakeup.ts";
 import { createStepDeps, type WorkflowOptions } from "./workflows/engine.ts";
 import { runWorkflowStep } from "./workflows/step.ts";
@@ -38,8 +46,10 @@ export interface WorkerOptions {
   queues?: readonly string[];
   /** Most executions running at once (default 10). */
   concurrency?: number;
-  /** Most executions claimed per query (default: `concurrency`). */
+  /** Most executions claimed per query (default: half of `concurrency`, so claims overlap). */
   batchSize?: number;
+  /** Claim statements in flight at once while there is a backlog (default 2). */
+  parallelClaims?: number;
   /** Lease length in ms (default 30000); renewed every `heartbeatMs`. */
   leaseMs?: number;
   /** Heartbeat period in ms (default `leaseMs / 3`). */
@@ -122,7 +132,9 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   // The claim loop state: `wanted` = there may be ready work; `generation` counts wake-ups.
   let wanted = true;
   let generation = 0;
-  let pumping: Promise<void> | null = null;
+  const claims = new Set<Promise<void>>(); // claim statements in flight
+  let reserved = 0; // slots reserved by them
+  let burst = false; // the last claim came back full
   let pumpScheduled = false;
   let failures = 0;
   // Concurrency slots in use: executions whose code is still running. An execution stays in
@@ -145,7 +157,13 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     random: options.random ?? Math.random,
     isDead: () => dead,
   };
-  const stepDeps = createStepDeps(db, id, options.workflows, logger, () => dead);
+  const stepDeps = createStepDeps(
+    db,
+    id,
+    options.workflows,
+    logger,
+    () => dead,
+  );
 
   function wake() {
     wanted = true;
@@ -153,45 +171,63 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     pump();
   }
 
+  /**
+   * Starts claims while there may be work and free slots. Each claim reserves its slots first,
+   * so claims can overlap without over-claiming: after a full batch (a backlog) up to
+   * `parallelClaims` run at once; otherwise one, so an idle worker sends one query per poll.
+   */
   function pump(): void {
-    if (pumping || state !== "running" || !wanted || busySlots >= settings.concurrency) return;
-    pumping = claimLoop().finally(() => {
-      pumping = null;
-      pump(); // a wake-up or a freed slot may have arrived meanwhile
-    });
+    while (
+      state === "running" && wanted &&
+      claims.size < (burst ? settings.parallelClaims : 1) &&
+      busySlots + reserved < settings.concurrency
+    ) {
+      const limit = Math.min(
+        settings.batchSize,
+        settings.concurrency - busySlots - reserved,
+      );
+      reserved += limit;
+      const claim: Promise<void> = claimOnce(limit).finally(() => {
+        reserved -= limit;
+        claims.delete(claim);
+        pump(); // a wake-up or a freed slot may have arrived meanwhile
+      });
+      claims.add(claim);
+    }
   }
 
-  async function claimLoop(): Promise<void> {
-    while (state === "running" && wanted && busySlots < settings.concurrency) {
-      const seen = generation;
-      const limit = Math.min(settings.batchSize, settings.concurrency - busySlots);
-      let rows;
-      try {
-        rows = await claimExecutions(db, {
-          workerId: id,
-          queues: settings.queues,
-          names: [...registry.keys()],
-          workflows: stepDeps !== null,
-          limit,
-          leaseMs: settings.leaseMs,
-        });
-        failures = 0;
-      } catch (error) {
-        if (dead) return;
-        logger("error", `claim failed, retrying: ${(error as Error).message}`);
-        await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));
-        continue;
-      }
+  async function claimOnce(limit: number): Promise<void> {
+    const seen = generation;
+    let rows;
+    try {
+      rows = await claimExecutions(db, {
+        workerId: id,
+        queues: settings.queues,
+        names: [...registry.keys()],
+        workflows: stepDeps !== null,
+        limit,
+        leaseMs: settings.leaseMs,
+      });
+      failures = 0;
+    } catch (error) {
       if (dead) return;
-      for (const row of rows) {
-        start(
-          row.kind === "workflow" && stepDeps
-            ? runWorkflowStep(row, stepDeps)
-            : runExecution(row, deps),
-        );
-      }
-      if (rows.length < limit && generation === seen) wanted = false;
+      logger("error", `claim failed, retrying: ${(error as Error).message}`);
+      await sleep(backoffDelay(failures++, { initialMs: 100, maxMs: 5000 }));
+      return;
     }
+    if (dead) return;
+    for (const row of rows) {
+      start(
+        row.kind === "workflow" && stepDeps
+          ? runWorkflowStep(row, stepDeps)
+          : runExecution(row, deps),
+      );
+    }
+    burst = rows.length === limit;
+    // A full batch means more may be waiting: it counts as a wake-up, so a concurrent claim that
+    // came back short (the rows were locked by this one) does not put the worker to sleep.
+    if (burst) generation++;
+    else if (generation === seen) wanted = false;
   }
 
   // Keyed by "<id>:<attempt>": this worker may reclaim and re-run an execution whose earlier
@@ -219,7 +255,9 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
 
   function cancel(executionId: string) {
     for (const flight of inFlight.values()) {
-      if (flight.id === executionId) flight.controller.abort(new CancelledError(executionId));
+      if (flight.id === executionId) {
+        flight.controller.abort(new CancelledError(executionId));
+      }
     }
   }
 
@@ -227,22 +265,38 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     if (inFlight.size === 0 && state !== "running") return;
     try {
       const flights = [...inFlight.entries()];
-      const held = await renewLeases(db, id, flights.map(([, f]) => f), settings.leaseMs);
+      const held = await renewLeases(
+        db,
+        id,
+        flights.map(([, f]) => f),
+        settings.leaseMs,
+      );
       if (dead) return;
       for (const [key, flight] of flights) {
-        if (!held.has(key)) flight.controller.abort(new LeaseLostError(flight.id));
+        if (!held.has(key)) {
+          flight.controller.abort(new LeaseLostError(flight.id));
+        }
       }
     } catch (error) {
-      if (!dead) logger("warn", `heartbeat failed: ${(error as Error).message}`);
+      if (!dead) {
+        logger("warn", `heartbeat failed: ${(error as Error).message}`);
+      }
     }
   }
 
   async function reclaim() {
     try {
       const rows = await reclaimExpiredLeases(db);
-      for (const row of rows) logger("warn", `lease expired: ${row.id} is ${row.status} again`);
+      for (const row of rows) {
+        logger("warn", `lease expired: ${row.id} is ${row.status} again`);
+      }
     } catch (error) {
-      if (!dead) logger("warn", `reclaiming expired leases failed: ${(error as Error).message}`);
+      if (!dead) {
+        logger(
+          "warn",
+          `reclaiming expired leases failed: ${(error as Error).message}`,
+        );
+      }
     }
   }
 
@@ -264,9 +318,14 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     timeout.abort(); // clear the deadline timer
     const rest = [...inFlight.values()];
     if (rest.length === 0) return;
-    for (const flight of rest) flight.controller.abort(new WorkerShutdownError());
+    for (const flight of rest) {
+      flight.controller.abort(new WorkerShutdownError());
+    }
     const released = await releaseExecutions(db, id, rest);
-    logger("warn", `shutdown deadline passed: released ${released.length} running execution(s)`);
+    logger(
+      "warn",
+      `shutdown deadline passed: released ${released.length} running execution(s)`,
+    );
   }
 
   function stopTimers() {
@@ -316,19 +375,26 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
         "info",
         `worker ${id} started: queues ${settings.queues.join(", ")}; ` +
           `${registry.size} task(s); concurrency ${settings.concurrency}; ` +
-          (listening ? "listening" : `polling every ${settings.pollIntervalMs} ms`),
+          (listening
+            ? "listening"
+            : `polling every ${settings.pollIntervalMs} ms`),
       );
       wake();
     },
     async stop() {
       if (state !== "running") return;
       state = "stopping";
-      logger("info", `worker ${id} stopping: draining ${inFlight.size} running execution(s)`);
+      logger(
+        "info",
+        `worker ${id} stopping: draining ${inFlight.size} running execution(s)`,
+      );
       await wakeup?.stop();
-      await pumping;
+      await Promise.all(claims);
       await drain();
       stopTimers();
-      await markWorkerStopped(db, id).catch((e) => logger("warn", `marking stopped: ${e.message}`));
+      await markWorkerStopped(db, id).catch((e) =>
+        logger("warn", `marking stopped: ${e.message}`)
+      );
       state = "stopped";
       trackRunningWorker(-1);
       logger("info", `worker ${id} stopped`);
@@ -349,13 +415,18 @@ function resolveSettings(options: WorkerOptions) {
   const leaseMs = options.leaseMs ?? 30_000;
   const queues = options.queues ?? ["default"];
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    throw new RangeError(
+      `concurrency must be a positive integer, got ${concurrency}`,
+    );
   }
-  if (queues.length === 0) throw new RangeError("a worker needs at least one queue");
+  if (queues.length === 0) {
+    throw new RangeError("a worker needs at least one queue");
+  }
   return {
     queues,
     concurrency,
-    batchSize: Math.max(1, options.batchSize ?? concurrency),
+    batchSize: Math.max(1, options.batchSize ?? Math.ceil(concurrency / 2)),
+    parallelClaims: Math.max(1, options.parallelClaims ?? 2),
     leaseMs,
     heartbeatMs: options.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
     pollIntervalMs: options.pollIntervalMs ?? 2000,

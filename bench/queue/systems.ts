@@ -67,8 +67,9 @@ function rhythm(concurrency: number): System {
   const noop = defineTask("noop", () => onTask());
   return {
     name: "rhythm",
-    config:
-      `concurrency ${concurrency}, batch ${concurrency}, poll 2 s, LISTEN/NOTIFY`,
+    config: `concurrency ${concurrency}, batches of ${
+      concurrency / 2
+    }, 2 claims in parallel, poll 2 s, LISTEN/NOTIFY`,
     async setup(url) {
       db = counting(await connect(url, { max: 4 }));
       await migrate(db);
@@ -158,12 +159,15 @@ function pgBoss(batchSize: number): System {
   let onTask = () => {};
   return {
     name: "pg-boss",
-    config: `batchSize ${batchSize}, polling 0.5 s`,
+    config:
+      `batchSize ${batchSize}, burstWhenBatchFull, polling 0.5 s, LISTEN/NOTIFY`,
     async setup(url) {
-      boss = new PgBoss(url);
+      boss = new PgBoss(
+        { connectionString: url, useListenNotify: true } as never,
+      );
       boss.on("error", () => {});
       await boss.start();
-      await boss.createQueue("noop");
+      await boss.createQueue("noop", { notify: true } as never);
     },
     async enqueueBatch(n) {
       await boss.insert(
@@ -178,8 +182,12 @@ function pgBoss(batchSize: number): System {
       onTask = callback;
       await boss.work(
         "noop",
-        { batchSize, pollingIntervalSeconds: 0.5 },
-        (jobs) => {
+        {
+          batchSize,
+          burstWhenBatchFull: true,
+          pollingIntervalSeconds: 0.5,
+        },
+        (jobs: unknown[]) => {
           for (const _ of jobs) onTask();
           return Promise.resolve();
         },
