@@ -12,11 +12,7 @@
  */
 import type { Db } from "./db/driver.ts";
 import { backoffDelay, sleep } from "./db/reconnect.ts";
-import {
-  CancelledError,
-  LeaseLostError,
-  WorkerShutdownError,
-} from "./errors.ts";
+import { CancelledError, LeaseLostError, WorkerShutdownError } from "./errors.ts";
 import { createBatcher } from "./batcher.ts";
 import { uuidv7 } from "./ids.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
@@ -29,11 +25,7 @@ import { renewLeases } from "./queries/renew.ts";
 import { markWorkerStopped, registerWorker } from "./queries/workers.ts";
 import { type InFlight, runExecution } from "./runner.ts";
 import { trackRunningWorker } from "./running.ts";
-import {
-  type TaskDefinition,
-  type TaskRegistry,
-  toTaskRegistry,
-} from "./tasks.ts";
+import { type TaskDefinition, type TaskRegistry, toTaskRegistry } from "./tasks.ts";
 import { createWakeup, type Wakeup } from "./wakeup.ts";
 import { createStepDeps, type WorkflowOptions } from "./workflows/engine.ts";
 import { runWorkflowStep } from "./workflows/step.ts";
@@ -375,9 +367,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
         "info",
         `worker ${id} started: queues ${settings.queues.join(", ")}; ` +
           `${registry.size} task(s); concurrency ${settings.concurrency}; ` +
-          (listening
-            ? "listening"
-            : `polling every ${settings.pollIntervalMs} ms`),
+          (listening ? "listening" : `polling every ${settings.pollIntervalMs} ms`),
       );
       wake();
     },
@@ -392,9 +382,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       await Promise.all(claims);
       await drain();
       stopTimers();
-      await markWorkerStopped(db, id).catch((e) =>
-        logger("warn", `marking stopped: ${e.message}`)
-      );
+      await markWorkerStopped(db, id).catch((e) => logger("warn", `marking stopped: ${e.message}`));
       state = "stopped";
       trackRunningWorker(-1);
       logger("info", `worker ${id} stopped`);
