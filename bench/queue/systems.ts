@@ -159,8 +159,7 @@ function pgBoss(batchSize: number): System {
   let onTask = () => {};
   return {
     name: "pg-boss",
-    config:
-      `batchSize ${batchSize}, burstWhenBatchFull, polling 0.5 s, LISTEN/NOTIFY`,
+    config: `batchSize ${batchSize}, burstWhenBatchFull, polling 0.5 s, LISTEN/NOTIFY`,
     async setup(url) {
       boss = new PgBoss(
         { connectionString: url, useListenNotify: true } as never,
