@@ -22,6 +22,21 @@ forEachDriver("workflow effects", (t) => {
     expect(loser.status).toBe("cancelled");
   });
 
+  it("cancels a child workflow that lost a race, with its pending tasks", async () => {
+    await register(t.db, {
+      racer:
+        'let r = await Promise.race([Workflow.run("slowChild", {}), Timer.delay("300ms")])\nreturn r',
+      slowChild: 'return await Task.run("never", {}, { queue: "nobody" })',
+    });
+    await run(t);
+    const id = await startWorkflow(t.db, "racer");
+    expect((await settled(t.db, id)).output).toBe(null);
+    const [child] = await listExecutions(t.db, { parentId: id });
+    await expect.poll(async () => (await getExecution(t.db, child.id))?.status).toBe("cancelled");
+    const [task] = await listExecutions(t.db, { parentId: child.id });
+    expect(task.status).toBe("cancelled");
+  });
+
   it("runs Promise.all, allSettled and any over tasks in list and object forms", async () => {
     await register(t.db, {
       fan: [

@@ -43,6 +43,22 @@ forEachDriver("workflow signals", (t) => {
     expect((await settled(t.db, id)).output).toBe(42);
   });
 
+  it("does not lose a signal sent while the step that starts waiting for it is running", async () => {
+    await register(t.db, { racy: 'let s = await Signal.next("go")\nreturn s' });
+    let sent = false;
+    await run(t, {}, {
+      workflows: {
+        beforeCommit: async (row) => {
+          if (sent) return;
+          sent = true; // the step has advanced (the wait is not committed yet) when this arrives
+          await sendSignal(t.db, row.id, "go", "in between");
+        },
+      },
+    });
+    const id = await startWorkflow(t.db, "racy");
+    expect((await settled(t.db, id)).output).toBe("in between");
+  });
+
   it("throws a catchable TimeoutError when no signal arrives in time", async () => {
     await register(t.db, {
       timeout: [
