@@ -11,6 +11,7 @@ import { parser } from "./parser.generated.ts";
 import { syntaxProblems } from "./syntax-errors.ts";
 import type { Problem } from "./syntax-tree.ts";
 import { treeToAst } from "./tree-to-ast.ts";
+import { placeholderCount } from "./tree-to-literal.ts";
 
 /** What `parse` returns. */
 export interface ParseResult {
@@ -44,14 +45,16 @@ export function parse(source: string): ParseResult {
 
 function parseUnchecked(source: string): ParseResult {
   const tree = parser.parse(source);
+  const placeholdersBefore = placeholderCount();
   const { program, problems } = treeToAst(tree, source);
+  const placeholders = placeholderCount() !== placeholdersBefore;
   const frontNode = tree.topNode.getChild("FrontMatter");
   const front = frontNode
     ? readFrontMatter(source.slice(frontNode.from, frontNode.to), frontNode.from)
     : { frontMatter: {}, problems: [] };
   const all = [...front.problems, ...syntaxProblems(tree, source), ...problems];
   const body = unwrapMain(program.body, all);
-  if (all.length === 0 && containsPlaceholder(body)) {
+  if (all.length === 0 && placeholders && containsPlaceholder(body)) {
     all.push({ code: "syntax", message: "This program is incomplete", from: 0, to: 0 });
   }
   const toDiagnostic = diagnosticsFor(source);

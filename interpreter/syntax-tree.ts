@@ -3,8 +3,95 @@
  * node spans that ignore zero-length tokens (inserted semicolons, recovered errors).
  * @module
  */
-import type { SyntaxNode } from "@lezer/common";
+import type { NodeType, Tree } from "@lezer/common";
 import type { BlockStatement, Expression } from "./ast.ts";
+
+/**
+ * A node of the parse tree with its children in an array. Lezer's own `SyntaxNode` finds
+ * children by scanning its buffers and allocates a fresh object for every step, so the
+ * conversion reads the tree once with a cursor ({@link nodesOf}) and walks these instead.
+ * Has the subset of `SyntaxNode` the conversion uses, with the same meaning.
+ */
+export class SyntaxNode {
+  readonly name: string;
+  /** Every child, comments included. */
+  readonly children: SyntaxNode[] = [];
+  /** True for line and block comments, which Lezer places inside any node. */
+  readonly comment: boolean;
+  /** The children without comments, once asked for (see {@link children}). */
+  withoutComments: SyntaxNode[] | null = null;
+  readonly type: NodeType;
+  readonly from: number;
+  readonly to: number;
+  readonly parent: SyntaxNode | null;
+  /** Position among the parent's children. */
+  readonly index: number;
+  constructor(type: NodeType, from: number, to: number, parent: SyntaxNode | null, index: number) {
+    this.type = type;
+    this.from = from;
+    this.to = to;
+    this.parent = parent;
+    this.index = index;
+    const name = type.name;
+    this.name = name;
+    this.comment = name === "LineComment" || name === "BlockComment";
+  }
+
+  get node(): SyntaxNode {
+    return this;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children.length > 0 ? this.children[0] : null;
+  }
+
+  get lastChild(): SyntaxNode | null {
+    const n = this.children.length;
+    return n > 0 ? this.children[n - 1] : null;
+  }
+
+  get nextSibling(): SyntaxNode | null {
+    return this.parent?.children[this.index + 1] ?? null;
+  }
+
+  get prevSibling(): SyntaxNode | null {
+    return this.index > 0 ? this.parent!.children[this.index - 1] : null;
+  }
+
+  /** The first child of the type or group `name`, as Lezer's `getChild(name)`. */
+  getChild(name: string): SyntaxNode | null {
+    for (const c of this.children) if (c.type.is(name)) return c;
+    return null;
+  }
+}
+
+/**
+ * Reads a Lezer tree once, with a cursor, into {@link SyntaxNode}s (the same nodes
+ * Lezer's navigation shows: anonymous nodes are skipped).
+ * @example
+ * ```ts
+ * nodesOf(parser.parse("f(1)")).firstChild?.name; // "ExpressionStatement"
+ * ```
+ */
+export function nodesOf(tree: Tree): SyntaxNode {
+  const c = tree.cursor();
+  const root = new SyntaxNode(c.type, c.from, c.to, null, 0);
+  if (!c.firstChild()) return root;
+  let parent = root;
+  for (;;) {
+    const node = new SyntaxNode(c.type, c.from, c.to, parent, parent.children.length);
+    parent.children.push(node);
+    if (c.firstChild()) {
+      parent = node;
+      continue;
+    }
+    while (!c.nextSibling()) {
+      if (parent === root) return root;
+      c.parent();
+      parent = parent.parent!;
+    }
+  }
+}
 
 /** A problem found while converting, before line/column are attached. */
 export interface Problem {
@@ -32,11 +119,16 @@ export interface Converter {
  * ```
  */
 export function children(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    if (!isComment(c)) out.push(c);
+  if (node.withoutComments) return node.withoutComments;
+  const all = node.children;
+  let kids = all;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i].comment) {
+      kids = all.filter((c) => !c.comment);
+      break;
+    }
   }
-  return out;
+  return node.withoutComments = kids;
 }
 
 /**
@@ -74,7 +166,7 @@ export function endOf(node: SyntaxNode): number {
  * ```
  */
 export function isComment(node: SyntaxNode): boolean {
-  return node.name === "LineComment" || node.name === "BlockComment";
+  return node.comment;
 }
 
 /**

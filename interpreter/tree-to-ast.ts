@@ -4,7 +4,7 @@
  * makes a missing one a compile error. Expressions live in `tree-to-expression.ts`.
  * @module
  */
-import type { SyntaxNode, Tree } from "@lezer/common";
+import type { Tree } from "@lezer/common";
 import type {
   BlockStatement,
   CatchClause,
@@ -19,7 +19,16 @@ import type {
   VariableDeclarator,
 } from "./ast.ts";
 import { RESERVED_WORDS } from "./builtins.ts";
-import { children, type Converter, endOf, isError, type Problem, report } from "./syntax-tree.ts";
+import {
+  children,
+  type Converter,
+  endOf,
+  isError,
+  nodesOf,
+  type Problem,
+  report,
+  type SyntaxNode,
+} from "./syntax-tree.ts";
 import { expressionOf } from "./tree-to-expression.ts";
 import { identifierOf, placeholder } from "./tree-to-literal.ts";
 import { paramsOf, patternOf } from "./tree-to-pattern.ts";
@@ -60,7 +69,7 @@ export function treeToAst(tree: Tree, source: string): { program: Program; probl
     block: (node) => blockOf(ctx, node),
     expression: (node, pos) => expressionOf(ctx, node, pos),
   };
-  const body = statementsOf(ctx, tree.topNode);
+  const body = statementsOf(ctx, nodesOf(tree));
   return {
     program: { type: "Program", body, start: 0, end: source.length },
     problems: ctx.problems,
@@ -68,7 +77,9 @@ export function treeToAst(tree: Tree, source: string): { program: Program; probl
 }
 
 function statementsOf(ctx: Converter, node: SyntaxNode): Statement[] {
-  return children(node).flatMap((c) => (c.type.is("Statement") ? [statementOf(ctx, c)] : []));
+  const out: Statement[] = [];
+  for (const c of children(node)) if (c.type.is("Statement")) out.push(statementOf(ctx, c));
+  return out;
 }
 
 /**

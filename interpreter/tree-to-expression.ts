@@ -4,7 +4,6 @@
  * `ChainExpression`, `&&`/`||`/`??` are `LogicalExpression`s. One handler per grammar node.
  * @module
  */
-import type { SyntaxNode } from "@lezer/common";
 import type {
   ArrowFunctionExpression,
   AssignmentOperator,
@@ -35,6 +34,7 @@ import {
   endOf,
   isError,
   report,
+  type SyntaxNode,
   textOf,
 } from "./syntax-tree.ts";
 

@@ -3,10 +3,9 @@
  * with the values decoded and bad literals reported.
  * @module
  */
-import type { SyntaxNode } from "@lezer/common";
 import type { Expression, Identifier, TemplateElement, TemplateLiteral } from "./ast.ts";
 import { cookTemplate, decodeNumber, decodeString } from "./literals.ts";
-import { children, type Converter, report, textOf } from "./syntax-tree.ts";
+import { children, type Converter, report, type SyntaxNode, textOf } from "./syntax-tree.ts";
 
 /**
  * The identifier that stands in for a missing part of a broken program.
@@ -16,7 +15,24 @@ import { children, type Converter, report, textOf } from "./syntax-tree.ts";
  * ```
  */
 export function placeholder(pos: number): Identifier {
+  placeholders++;
   return { type: "Identifier", name: "", start: pos, end: pos };
+}
+
+let placeholders = 0;
+
+/**
+ * How many placeholders were made so far: a conversion that made none needs no search
+ * for them in its tree.
+ * @example
+ * ```ts
+ * const before = placeholderCount();
+ * placeholder(0);
+ * placeholderCount() - before; // 1
+ * ```
+ */
+export function placeholderCount(): number {
+  return placeholders;
 }
 
 /**

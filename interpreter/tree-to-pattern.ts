@@ -4,7 +4,6 @@
  * destructuring assignment. Also property keys, which objects and patterns share.
  * @module
  */
-import type { SyntaxNode } from "@lezer/common";
 import type {
   Expression,
   Pattern,
@@ -13,7 +12,15 @@ import type {
   RestElement,
   SpreadElement,
 } from "./ast.ts";
-import { children, commaSlots, type Converter, endOf, isError, report } from "./syntax-tree.ts";
+import {
+  children,
+  commaSlots,
+  type Converter,
+  endOf,
+  isError,
+  report,
+  type SyntaxNode,
+} from "./syntax-tree.ts";
 import { identifierOf, numberLiteral, placeholder, stringLiteral } from "./tree-to-literal.ts";
 
 /**
