@@ -3,7 +3,7 @@
  * shaped for the page; a workflow's timeline includes its children's events; suspended
  * workflows say what they wait for and at which `.flow` line; each step carries the
  * variables of the snapshot it committed (observed right after it, see `stepsSince`).
- * Changes are noticed by polling a cheap marker every 150 ms (PGlite is in-process).
+ * Changes are noticed by polling a cheap marker every 75 ms (PGlite is in-process).
  * @module
  */
 import {
@@ -129,7 +129,7 @@ export function createInspection(db: Db, onTick: () => void): Inspection {
     } finally {
       polling = false;
     }
-  }, 150);
+  }, 75);
 
   async function waitingOf(e: EngineExecution): Promise<Execution["waiting"]> {
     if (e.kind !== "workflow") return null;

@@ -6,7 +6,6 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import { dataDirKey, forgetDataDir, loadDataDir, saveDataDir } from "./datadir-cache.ts";
-import { startEngineRuntime } from "./engine-runtime.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** Options the page passes to `boot`. */
@@ -48,12 +47,15 @@ async function openPglite(fresh: boolean): Promise<{ pg: PGlite; cached: boolean
  */
 export async function bootRuntime(options: BootOptions): Promise<Booted> {
   const timings: Record<string, number> = {};
+  // The engine's code (interpreter, worker loop) loads while PGlite boots.
+  const engineModule = options.bareOnly ? null : import("./engine-runtime.ts");
   const t0 = performance.now();
   const { pg, cached } = await openPglite(options.fresh === true || options.bareOnly === true);
   await pg.query("select 1");
   timings.pglite = performance.now() - t0;
   if (options.bareOnly) return { runtime: null, timings, cached };
   const t1 = performance.now();
+  const { startEngineRuntime } = await engineModule!;
   const runtime = await startEngineRuntime(pg, {
     // Dump right after migrating, before the worker writes anything: the next visit starts here.
     afterMigrate: cached ? undefined : async () => {

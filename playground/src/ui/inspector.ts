@@ -220,7 +220,27 @@ export function createInspector(
 
   function select(id: string | null) {
     selected = id;
-    void refresh();
+    void refreshSerially();
+  }
+
+  // One refresh at a time (the engine's single connection serves the engine first); changes
+  // that arrive meanwhile cause exactly one more.
+  let refreshing = false;
+  let again = false;
+  async function refreshSerially(): Promise<void> {
+    if (refreshing) {
+      again = true;
+      return;
+    }
+    refreshing = true;
+    try {
+      do {
+        again = false;
+        await refresh();
+      } while (again);
+    } finally {
+      refreshing = false;
+    }
   }
 
   source.subscribe(() => {
@@ -228,9 +248,9 @@ export function createInspector(
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      void refresh();
+      void refreshSerially();
     });
   });
-  void refresh();
-  return { select, refresh };
+  void refreshSerially();
+  return { select, refresh: refreshSerially };
 }
