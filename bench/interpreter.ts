@@ -1,15 +1,19 @@
 /**
  * Interpreter benchmark (issue 3, "Performance"): prints one JSON object.
  *
- *   node_modules/.bin/deno run -A bench/interpreter.ts [--quick]
+ *   node_modules/.bin/deno run -A bench/interpreter.ts [--quick] [--only=snapshot,compile]
  *
  * 1. CPU-bound programs on the Rhythm VM, native JS (`Function`), sval, js-interpreter
  *    and QuickJS (quickjs-emscripten, WASM): an arithmetic loop, building and sorting
  *    10,000 objects, string building. Best-of-N milliseconds after a warm-up run (the
  *    machine is shared; the best run is the least disturbed one) and ratios.
  * 2. Snapshot round trip (restore + continue + serialise, and the same through JSON text)
- *    of a typical state and of a ~1 MiB state: median microseconds.
- * 3. Compile (parse + check + compile) of a 1,000-line flow: median milliseconds.
+ *    of a typical state and of a ~1 MiB state: median microseconds over many steps after
+ *    warm-up steps, wall clock and process CPU time (the machine is shared: CPU time leaves
+ *    out the time other processes had the core, but counts V8's helper threads).
+ * 3. Compile (parse + check + compile) of a 1,000-line flow: median (and best) milliseconds
+ *    over many runs after warm-up, wall clock and process CPU time, and the median of each
+ *    part (parse, check, compile to code).
  * 4. A 10,000-iteration loop with an await per iteration under runLocal: time per
  *    iteration over the last 1,000 vs the first 1,000 iterations.
  */
@@ -17,6 +21,7 @@ import Sval from "sval";
 // @ts-types="npm:js-interpreter"
 import JSInterpreter from "js-interpreter";
 import { getQuickJS } from "quickjs-emscripten";
+import process from "node:process";
 import {
   advance,
   compile,
@@ -24,6 +29,9 @@ import {
   runLocal,
   type SnapshotState,
 } from "../interpreter/mod.ts";
+import { parse } from "../interpreter/parse.ts";
+import { check } from "../interpreter/check.ts";
+import { compileProgram } from "../interpreter/compile.ts";
 
 const quick = Deno.args.includes("--quick");
 const context = { executionId: "bench", workflow: "bench", version: "v", startedAt: "" };
@@ -43,6 +51,30 @@ function time(runs: number, f: () => unknown): { ms: number; medianMs: number; r
     samples.push(performance.now() - t);
   }
   return { ms: round(Math.min(...samples)), medianMs: round(median(samples)), result };
+}
+
+/** Milliseconds of CPU this process used since `since` (all its threads). */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+/**
+ * Runs `f` `warmup` times unmeasured, then `runs` times; median and best wall-clock
+ * milliseconds and median process-CPU milliseconds of one run.
+ */
+function sample(runs: number, warmup: number, f: (i: number) => unknown) {
+  for (let i = 0; i < warmup; i++) f(i);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    f(warmup + i);
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs(c));
+  }
+  return { medianMs: median(wall), bestMs: Math.min(...wall), cpuMedianMs: median(cpu) };
 }
 
 function round(n: number, digits = 2): number {
@@ -174,7 +206,7 @@ for (let i = 0; i < 1000; i++) items.push(i % 3 === 0 ? { id: i, name: "item" + 
 const MIB = snapshotProgram(`const rows = []
 for (let i = 0; i < 14000; i++) rows.push({ id: i, name: "row number " + i, tags: ["a", "b"] })`);
 
-function snapshotRoundTrip(source: string, runs: number) {
+function snapshotRoundTrip(source: string, runs: number, warmup: number) {
   const p = program(source);
   const limits = { snapshotBytes: 4 << 20, instructions: 1e8 };
   let r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [], limits });
@@ -191,22 +223,26 @@ function snapshotRoundTrip(source: string, runs: number) {
     if (r.status !== "suspended") throw new Error(JSON.stringify(r.error));
     return r;
   };
-  const objectSamples: number[] = [];
-  const textSamples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    step(r.state, i);
-    objectSamples.push(performance.now() - t);
-    const text = JSON.stringify(r.state);
-    t = performance.now();
-    const next = step(JSON.parse(text), i);
-    JSON.stringify(next.state);
-    textSamples.push(performance.now() - t);
-  }
+  // Each step resumes the previous step's state: restore + one loop turn + serialise.
+  const object = sample(runs, warmup, (i) => step(r.state, i));
+  const text = sample(runs, warmup, (i) => {
+    const next = step(JSON.parse(JSON.stringify(r.state)), i);
+    return JSON.stringify(next.state);
+  });
+  // A yardstick for how fast the machine was: JSON.stringify of the same state.
+  const state = r.state;
+  const stringify = sample(runs, warmup, () => JSON.stringify(state));
+  const micros = (ms: number) => round(ms * 1000, 0);
   return {
     stateBytes: bytes,
-    medianMicros: round(median(objectSamples) * 1000, 0),
-    medianMicrosThroughJsonText: round(median(textSamples) * 1000, 0),
+    steps: runs,
+    warmupSteps: warmup,
+    medianMicros: micros(object.medianMs),
+    bestMicros: micros(object.bestMs),
+    cpuMedianMicros: micros(object.cpuMedianMs),
+    medianMicrosThroughJsonText: micros(text.medianMs),
+    cpuMedianMicrosThroughJsonText: micros(text.cpuMedianMs),
+    jsonStringifyMedianMicros: micros(stringify.medianMs),
   };
 }
 
@@ -231,11 +267,30 @@ function thousandLineFlow(): string {
 
 function compileBenchmark() {
   const source = thousandLineFlow();
-  const check = compile(source);
-  if (!check.ok) throw new Error(JSON.stringify(check.diagnostics.slice(0, 3)));
-  for (let i = 0; i < 3; i++) compile(source);
-  const r = time(quick ? 3 : 15, () => compile(source));
-  return { lines: source.split("\n").length, medianMs: r.ms };
+  const check0 = compile(source);
+  if (!check0.ok) throw new Error(JSON.stringify(check0.diagnostics.slice(0, 3)));
+  const runs = quick ? 5 : 40;
+  const warmup = quick ? 2 : 5;
+  const whole = sample(runs, warmup, () => compile(source));
+  const parsed = parse(source);
+  const parts = {
+    parse: sample(runs, warmup, () => parse(source)).medianMs,
+    check: sample(runs, warmup, () => check(parsed.program, parsed.frontMatter, source)).medianMs,
+    compileToCode: sample(
+      runs,
+      warmup,
+      () => compileProgram(parsed.program, parsed.frontMatter, source, check0.hash),
+    ).medianMs,
+  };
+  return {
+    lines: source.split("\n").length,
+    bytes: source.length,
+    runs,
+    medianMs: round(whole.medianMs),
+    bestMs: round(whole.bestMs),
+    cpuMedianMs: round(whole.cpuMedianMs),
+    partsMedianMs: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(v)])),
+  };
 }
 
 async function awaitLoopBenchmark() {
@@ -264,25 +319,37 @@ async function machine() {
     const info = await Deno.readTextFile("/proc/cpuinfo");
     cpu = /model name\s*:\s*(.*)/.exec(info)?.[1] ?? cpu;
   } catch { /* not Linux */ }
+  let loadAverage = "unknown";
+  try {
+    loadAverage = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  } catch { /* not Linux */ }
   return {
     cpu,
     cores: navigator.hardwareConcurrency,
+    loadAverage,
     deno: Deno.version.deno,
     v8: Deno.version.v8,
     os: Deno.build.os,
   };
 }
 
+/** `--only=snapshot,compile` runs only those sections (cpu, snapshot, compile, awaitLoop). */
+const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const wanted = (section: string) => !only || only.includes(section);
+
 const result = {
   benchmark: "interpreter",
-  command: "node_modules/.bin/deno run -A bench/interpreter.ts",
+  command: `node_modules/.bin/deno run -A bench/interpreter.ts ${Deno.args.join(" ")}`.trim(),
   machine: await machine(),
-  cpu: await cpuBenchmarks(),
-  snapshot: {
-    typical: snapshotRoundTrip(TYPICAL, quick ? 50 : 500),
-    oneMiB: snapshotRoundTrip(MIB, quick ? 5 : 30),
-  },
-  compile1000Lines: compileBenchmark(),
-  awaitLoop: await awaitLoopBenchmark(),
+  cpu: wanted("cpu") ? await cpuBenchmarks() : "not run",
+  snapshot: wanted("snapshot")
+    ? {
+      typical: snapshotRoundTrip(TYPICAL, quick ? 50 : 2000, quick ? 10 : 200),
+      oneMiB: snapshotRoundTrip(MIB, quick ? 5 : 40, quick ? 2 : 5),
+    }
+    : "not run",
+  compile1000Lines: wanted("compile") ? compileBenchmark() : "not run",
+  awaitLoop: wanted("awaitLoop") ? await awaitLoopBenchmark() : "not run",
+  loadAverageAtEnd: (await machine()).loadAverage,
 };
 console.log(JSON.stringify(result, null, 2));
