@@ -23,6 +23,7 @@ import { insertExecutions, type NewExecution } from "./insert.ts";
 import { insertWorkflows, type NewWorkflow } from "./workflow-start.ts";
 import { type StepOutcome, writeOutcome } from "./workflow-outcome.ts";
 import { writeSuspendedStep } from "./workflow-suspend.ts";
+import { writeFinishedStep } from "./workflow-finish.ts";
 
 /** A new handle row. */
 export interface NewHandle {
@@ -68,6 +69,15 @@ export function commitStep(db: Db, c: StepCommit): Promise<string | null> {
   if (c.outcome.status === "suspended" && isSimple(c)) {
     return writeSuspendedStep(db, { ...c, snapshot: c.outcome.snapshot });
   }
+  if (c.outcome.status !== "suspended" && startsNothing(c)) {
+    const o = c.outcome;
+    return writeFinishedStep(db, {
+      ...c,
+      status: o.status,
+      output: o.status === "completed" ? o.output : null,
+      error: o.status === "failed" ? o.error : null,
+    });
+  }
   return db.transaction(async (tx) => {
     const held = await tx.query(
       `select 1 from executions
@@ -89,6 +99,12 @@ export function commitStep(db: Db, c: StepCommit): Promise<string | null> {
 function isSimple(c: StepCommit): boolean {
   return c.cancelled.length === 0 && c.workflows.length === 0 &&
     c.tasks.every((t) => t.idempotencyKey === null && t.runAtMs === null && t.delayMs === 0);
+}
+
+/** A last step that starts and cancels nothing: the one-statement finish. */
+function startsNothing(c: StepCommit): boolean {
+  return c.cancelled.length === 0 && c.workflows.length === 0 && c.tasks.length === 0 &&
+    c.handles.length === 0;
 }
 
 async function settleDelivered(tx: Queryable, c: StepCommit): Promise<void> {
