@@ -1,11 +1,12 @@
 /**
  * Dashboard mode: the playground's inspector pointed at a Rhythm deployment's HTTP API
- * (`worker/http.ts`, the real Hono app over an engine database with a real worker), served
- * on one origin with the built page. Lists runs with filters, shows a run's timeline, sends
- * a signal and cancels a run from the browser.
+ * (`worker/http.ts`, the real Hono app over an engine database with a real worker), the
+ * built page mounted on the same app with `mountDashboard` (`/dashboard/?api=`). Lists runs
+ * with filters, shows a run's timeline, sends a signal and cancels a run from the browser.
  */
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { mountDashboard } from "../../playground/serve-dashboard.ts";
 import { createHttpApp } from "../../worker/http.ts";
 import {
   connect,
@@ -22,7 +23,7 @@ import {
   buildPlayground,
   collectErrors,
   launchChromium,
-  serveStatic,
+  serveFetch,
   snap,
   waitDetailStatus,
   waitReady,
@@ -32,7 +33,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let db: Db;
 let worker: Worker;
-let server: Awaited<ReturnType<typeof serveStatic>>;
+let server: Awaited<ReturnType<typeof serveFetch>>;
 let browser: Browser;
 let context: BrowserContext;
 
@@ -45,7 +46,8 @@ beforeAll(async () => {
   worker = createWorker(db, { tasks: [], logger: silentLogger, pollIntervalMs: 200 });
   await worker.start();
   const app = createHttpApp({ db, logger: silentLogger });
-  server = await serveStatic(await buildPlayground(), (request) => app.fetch(request));
+  mountDashboard(app, await buildPlayground());
+  server = await serveFetch((request) => app.fetch(request));
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 }, 180_000);
@@ -62,9 +64,10 @@ describe("the dashboard on the HTTP API", () => {
     const id = await startWorkflow(db, "approve", { expense: 7 });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}?api=`);
+    await page.goto(`${server.url}dashboard`); // redirects to /dashboard/?api=
     await waitReady(page);
     expect(await page.textContent("#mode")).toBe("dashboard");
+    expect(new URL(page.url()).pathname).toBe("/dashboard/");
     await page.click(`[data-testid=executions] [data-id="${id}"]`);
     await waitDetailStatus(page, "suspended");
     await page.fill("[data-testid=signal-name]", "approval");
@@ -85,10 +88,18 @@ describe("the dashboard on the HTTP API", () => {
     await page.close();
   });
 
+  it("serves no file outside the build and says which file is missing", async () => {
+    const missing = await fetch(`${server.url}dashboard/assets/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("no file /assets/nope.js");
+    const escape = await fetch(`${server.url}dashboard/..%2f..%2fpackage.json`);
+    expect(escape.status).not.toBe(200);
+  });
+
   it("cancels a queued task and filters the list by status", async () => {
     const id = await queueTask(db, "nobodyRunsThis", { n: 1 }, { queue: "elsewhere" });
     const page = await context.newPage();
-    await page.goto(`${server.url}?api=`);
+    await page.goto(`${server.url}dashboard/?api=`);
     await waitReady(page);
     await page.click(`[data-testid=executions] [data-id="${id}"]`);
     await waitDetailStatus(page, "pending");

@@ -140,6 +140,21 @@ export async function serveStatic(
   };
 }
 
+/** Serves every request with `handler` (a whole Hono app) on an ephemeral localhost port. */
+export async function serveFetch(
+  handler: FetchHandler,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  let origin = "";
+  const server: Server = createServer((request, response) => {
+    toFetch(request, origin).then(handler).then((answer) => sendFetch(response, answer)).catch(
+      (error) => response.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { url: `${origin}/`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 /** Launches Debian's Chromium headless with the flags CI needs. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
