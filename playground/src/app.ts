@@ -59,6 +59,7 @@ export async function startPlayground(
   let current = Object.keys(project.workflows)[0];
   let diagnostics: Diagnostic[] = [];
   let running: string | null = null;
+  let readyText = "";
 
   const tabs = h("div", { class: "tabs", "data-testid": "workflow-tabs" });
   const diagCount = h("span", { class: "diag-count", "data-testid": "diagnostics" });
@@ -208,12 +209,17 @@ export async function startPlayground(
       return setStatus("error", `Inputs are not valid JSON: ${(e as Error).message}`);
     }
     const workflow = Object.keys(project.workflows)[0];
-    running = await source.start({
-      workflow,
-      workflows: project.workflows,
-      tasks: project.tasks,
-      inputs: parsed,
-    });
+    try {
+      running = await source.start({
+        workflow,
+        workflows: project.workflows,
+        tasks: project.tasks,
+        inputs: parsed,
+      });
+    } catch (e) {
+      return setStatus("error", `The run did not start: ${(e as Error).message}`);
+    }
+    setStatus("ready", readyText);
     hooks.runs.push(running);
     hooks.marks.started ??= performance.now();
     inspector.select(running);
@@ -246,7 +252,8 @@ export async function startPlayground(
     const info = await booting;
     const total = Object.values(info.timings).reduce((a, b) => a + b, 0);
     const from = info.cached ? " from the cached database" : "";
-    setStatus("ready", `${info.description} · booted in ${Math.round(total)} ms${from}`);
+    readyText = `${info.description} · booted in ${Math.round(total)} ms${from}`;
+    setStatus("ready", readyText);
     if (problem) setStatus("error", problem);
     hooks.bootInfo = info;
     hooks.marks.booted = performance.now();

@@ -149,6 +149,17 @@ describe("the playground", () => {
     await page.close();
   });
 
+  it("says why a run did not start when a mock task's code does not compile", async () => {
+    const { page } = await open();
+    await page.fill("[data-testid=mocks] [data-task=chargeCard] textarea", "(inputs) => {");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("#status[data-state=error]");
+    expect(await page.textContent("#status")).toContain(
+      "The run did not start: mock task chargeCard",
+    );
+    await page.close();
+  });
+
   it("shows a syntax error as a diagnostic on the line where it is", async () => {
     const { page } = await open();
     await page.click(".cm-content");
