@@ -155,6 +155,20 @@ forEachDriver("workflow effects", (t) => {
     expect([where.queue, where.priority]).toEqual(["special", 5]);
   });
 
+  it("runs a workflow and its tasks on the front matter's queue", async () => {
+    await register(t.db, {
+      queued: '---\nqueue: orders\n---\nreturn await Task.run("where", {})',
+    });
+    await run(t, { where: (_: unknown, ctx: { executionId: string }) => ctx.executionId }, {
+      queues: ["orders"],
+    });
+    const id = await startWorkflow(t.db, "queued");
+    const done = await settled(t.db, id);
+    expect(done.queue).toBe("orders");
+    const [task] = await listExecutions(t.db, { parentId: id });
+    expect([task.queue, task.id]).toEqual(["orders", done.output]);
+  });
+
   it("starts work that is never awaited and still completes the workflow", async () => {
     await register(t.db, { fire: 'Task.run("background", {})\nreturn "done"' });
     let ran = false;
