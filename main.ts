@@ -10,7 +10,9 @@
  */
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
 import { createHttpApp } from "./worker/http.ts";
+import { mountDashboard } from "./playground/serve-dashboard.ts";
 import {
   createWorker,
   type Db,
@@ -83,11 +85,17 @@ async function shutdown() {
 /** Serves the HTTP API; a busy port only costs the API, not the example. */
 function serveHttp(db: Db, port: number) {
   const app = createHttpApp({ db });
+  const dashboard = existsSync("playground/dist/index.html");
+  if (dashboard) mountDashboard(app);
   try {
     return Deno.serve({
       port,
       hostname: "127.0.0.1",
-      onListen: ({ port }) => console.log(`http://127.0.0.1:${port}/health`),
+      onListen: ({ port }) => {
+        console.log(`http://127.0.0.1:${port}/health`);
+        if (dashboard) console.log(`http://127.0.0.1:${port}/dashboard (runs, timelines, signals)`);
+        else console.log("dashboard not built (npm run playground:build)");
+      },
     }, app.fetch);
   } catch (error) {
     console.error(`HTTP API not started: ${(error as Error).message}`);

@@ -6,7 +6,9 @@ deno=node_modules/.bin/deno
 $deno fmt --check
 $deno lint
 entries=""
-for f in main.ts worker.ts cli.ts serve.ts interpreter/mod.ts worker/mod.ts; do
+for f in main.ts worker.ts cli.ts serve.ts interpreter/mod.ts worker/mod.ts worker/testing.ts \
+  playground/src/main.ts playground/src/engine/engine.worker.ts playground/serve-dashboard.ts \
+  bench/run.ts bench/interpreter.ts bench/browser.ts scripts/build-grammar.ts; do
   [ -f "$f" ] && entries="$entries $f"
 done
 $deno check $entries

@@ -95,9 +95,7 @@ async function measure(system: System) {
     const long = latencies(1, LONG);
     const at = (k: number) => mean(long.slice(Math.max(0, k - 7), k - 2)); // steps k-5…k
     console.error(
-      `  ${system.name}: a ${LONG}-step workflow in ${
-        longSeconds.toFixed(2)
-      } s`,
+      `  ${system.name}: a ${LONG}-step workflow in ${longSeconds.toFixed(2)} s`,
     );
     return {
       system: system.name,

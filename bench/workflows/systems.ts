@@ -7,13 +7,7 @@
  * @module
  */
 import { existsSync, readFileSync } from "node:fs";
-import {
-  createWorker,
-  type Db,
-  defineTask,
-  migrate,
-  registerWorkflows,
-} from "../../worker/mod.ts";
+import { createWorker, type Db, defineTask, migrate, registerWorkflows } from "../../worker/mod.ts";
 import { connect } from "../../worker/connect.ts";
 import { uuidv7 } from "../../worker/ids.ts";
 import { insertWorkflows } from "../../worker/queries/workflow-start.ts";
