@@ -140,17 +140,21 @@ export const NOTNULL = 71;
 export const ROT3 = 72;
 /** s n: adds n (±1) to a number variable of the innermost scope (`i++` as a statement) */
 export const INCL = 73;
+/** keys obj key → keys obj obj[key]; appends key, as a property name, to the array keys */
+export const GETK = 74;
+/** k: keys obj → copy of obj without the keys in consts[k] and in the array keys */
+export const ORESTK = 75;
 
 /** Operand count of each opcode, for the disassembler and jump patching. */
 export const OPERANDS: readonly number[] = (() => {
-  const n = new Array<number>(74).fill(0);
+  const n = new Array<number>(76).fill(0);
   for (const op of [CONST, INT, LOAD0, STORE0, LOAD1, GLOBAL, ENTER, GET, SET, ARRAY, PROP]) {
     n[op] = 1;
   }
   for (const op of [CLOSURE, CALLS, CALLMS, CALLBS, JMP, JF, JT, JFK, JTK, JNNK, TEMPLATE]) {
     n[op] = 1;
   }
-  for (const op of [TRYEND, ENDFIN, NEXT, SLICE, OREST, NOTNULL]) n[op] = 1;
+  for (const op of [TRYEND, ENDFIN, NEXT, SLICE, OREST, NOTNULL, ORESTK]) n[op] = 1;
   for (const op of [LOAD, STORE, CALL, CALLM, CALLB, JNULL, TRY, INCL]) n[op] = 2;
   n[LEAVE] = 5;
   return n;

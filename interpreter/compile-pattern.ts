@@ -68,25 +68,36 @@ export function bindElements(
 
 function bindObject(c: FnCompiler, pattern: AST.ObjectPattern, mode: BindMode): void {
   c.emit(OP.NOTNULL, c.constant(patternText(c, pattern)));
+  // A rest after computed keys needs their values at run time: they collect in an array
+  // kept under the object (`keys obj`), and GETK/ORESTK read it.
+  const props = pattern.properties;
+  const dynamic = props.some((p) => p.type === "RestElement") &&
+    props.some((p) => p.type !== "RestElement" && staticKey(p) === null);
+  if (dynamic) c.emit(OP.ARRAY, 0, OP.SWAP);
   const keys: string[] = [];
-  for (const prop of pattern.properties) {
+  for (const prop of props) {
     if (prop.type === "RestElement") {
-      c.emit(OP.DUP, OP.OREST, c.constant(keys.slice()));
+      if (dynamic) c.emit(OP.DUP2, OP.ORESTK, c.constant(keys.slice()));
+      else c.emit(OP.DUP, OP.OREST, c.constant(keys.slice()));
       bindPattern(c, prop.argument, mode);
       continue;
     }
-    c.emit(OP.DUP);
     const key = staticKey(prop);
-    if (key === null) {
+    if (key === null && dynamic) {
+      c.prog.hooks.expr(c, prop.key);
+      c.emit(OP.GETK);
+    } else if (key === null) {
+      c.emit(OP.DUP);
       c.prog.hooks.expr(c, prop.key);
       c.emit(OP.GETI);
     } else {
       keys.push(key);
-      c.emit(OP.GET, c.constant(key));
+      c.emit(OP.DUP, OP.GET, c.constant(key));
     }
     bindPattern(c, prop.value, mode);
   }
   c.emit(OP.POP);
+  if (dynamic) c.emit(OP.POP);
 }
 
 /**

@@ -714,6 +714,20 @@ export function execute(vm: VM): ExitReason {
             stack[n] = objectRest(stack[n], consts[code[pc++]] as string[]);
             break;
           }
+          case 74 /* GETK */: {
+            const key = stack.pop();
+            const n = stack.length - 1;
+            (stack[n - 1] as string[]).push(toKey(key));
+            stack.push(getProp(stack[n], key));
+            break;
+          }
+          case 75 /* ORESTK */: {
+            const o = stack.pop();
+            const n = stack.length - 1;
+            const keys = consts[code[pc++]] as string[];
+            stack[n] = objectRest(o, keys.concat(stack[n] as string[]));
+            break;
+          }
           case 73 /* INCL */: {
             const slot = code[pc++];
             const v = env.vars[slot];
