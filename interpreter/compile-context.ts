@@ -21,6 +21,33 @@ export interface FunctionCode {
   slots: number;
   /** Simple parameter count, or -1: the argument array is on the stack for the prologue. */
   params: number;
+  /**
+   * The source names of the variables, one entry per compile-time scope; entry 0 is the
+   * function scope. Absent in programs compiled before names were recorded.
+   */
+  scopes?: ScopeNames[];
+  /**
+   * Where the function's closures are made: the enclosing function and its scope (an
+   * index into that function's `scopes`) at the `CLOSURE`. Absent for the program body and
+   * in programs compiled before names were recorded.
+   */
+  outer?: [fn: number, scope: number];
+}
+
+/**
+ * The names one compile-time scope declares. A scope that does not exist at run time keeps
+ * its variables in slots of the nearest enclosing runtime scope (see {@link CScope}).
+ */
+export interface ScopeNames {
+  /** The names are visible for the instructions at pcs `from` up to, not including, `to`. */
+  from: number;
+  to: number;
+  /** Index of the enclosing scope in the same function's `scopes`, -1 for the function scope. */
+  parent: number;
+  /** True when the scope is a runtime scope (the function's own, or one made by `ENTER`). */
+  runtime: boolean;
+  /** `[name, slot]` in declaration order; the slot is in the nearest runtime scope. */
+  names: [string, number][];
 }
 
 /** Task defaults from the front matter (LANGUAGE.md §1). */
@@ -60,6 +87,8 @@ export class CScope {
   runtime: boolean;
   host: CScope;
   size = 0;
+  /** Index of this scope's entry in its function's {@link ScopeNames} list. */
+  info = 0;
   constructor(parent: CScope | null, runtime: boolean) {
     this.parent = parent;
     this.runtime = runtime;
@@ -114,6 +143,8 @@ export class ProgramCompiler {
   lineStarts: number[];
   hooks: CompileHooks;
   source: string;
+  /** The name the next anonymous function takes (`const f = () => …` names it `f`). */
+  nameHint: string | null = null;
   constructor(source: string, hooks: CompileHooks) {
     this.hooks = hooks;
     this.source = source;
@@ -140,6 +171,12 @@ export class ProgramCompiler {
 export class FnCompiler {
   prog: ProgramCompiler;
   name: string;
+  /** This function's index in the program. */
+  index: number;
+  /** Where this function's closures are made (see {@link FunctionCode.outer}). */
+  outer: [number, number] | null;
+  /** The names of every scope opened so far; entry 0 is the function scope. */
+  scopeNames: ScopeNames[] = [];
   code: number[] = [];
   lines: number[] = [];
   consts: unknown[] = [];
@@ -160,11 +197,20 @@ export class FnCompiler {
   /** Jumps of the enclosing optional chain (`?.`) to its end, or null outside a chain. */
   chain: number[] | null = null;
 
-  constructor(prog: ProgramCompiler, name: string, scope: CScope) {
+  constructor(
+    prog: ProgramCompiler,
+    name: string,
+    scope: CScope,
+    index: number,
+    outer: [number, number] | null,
+  ) {
     this.prog = prog;
     this.name = name;
     this.scope = scope;
     this.fnScope = scope;
+    this.index = index;
+    this.outer = outer;
+    this.scopeNames.push({ from: 0, to: 0, parent: -1, runtime: true, names: [] });
   }
 
   /** Sets the line of the instructions emitted next from a node's start. */
@@ -206,17 +252,20 @@ export class FnCompiler {
   /** Opens a compile-time block scope; runtime scopes emit ENTER (patched on close). */
   openScope(runtime: boolean): { scope: CScope; enterAt: number } {
     const scope = new CScope(this.scope, runtime);
-    this.scope = scope;
     let enterAt = -1;
     if (runtime) {
       this.emit(13, /* ENTER */ 0);
       enterAt = this.code.length - 1;
       this.depth++;
     }
+    scope.info = this.scopeNames.length;
+    this.scopeNames.push({ from: this.here(), to: 0, parent: this.scope.info, runtime, names: [] });
+    this.scope = scope;
     return { scope, enterAt };
   }
 
   closeScope(opened: { scope: CScope; enterAt: number }, emitExit = true): void {
+    this.recordNames(opened.scope);
     if (opened.scope.runtime) {
       this.code[opened.enterAt] = opened.scope.size;
       if (emitExit) this.emit(14 /* EXIT */);
@@ -225,15 +274,26 @@ export class FnCompiler {
     this.scope = opened.scope.parent!;
   }
 
+  /** Fills in the names a scope declared and where they stop being visible (here). */
+  private recordNames(scope: CScope): void {
+    const entry = this.scopeNames[scope.info];
+    entry.to = this.here();
+    for (const [name, binding] of scope.names) entry.names.push([name, binding.slot]);
+  }
+
   finish(): FunctionCode {
-    return {
+    this.recordNames(this.fnScope);
+    const fn: FunctionCode = {
       name: this.name,
       code: this.code,
       consts: this.consts,
       lines: this.lines,
       slots: this.fnScope.size,
       params: this.params,
+      scopes: this.scopeNames,
     };
+    if (this.outer) fn.outer = this.outer;
+    return fn;
   }
 }
 

@@ -39,6 +39,11 @@ export function declareBlock(c: FnCompiler, body: AST.Statement[]): void {
   }
 }
 
+/** Whether an initialiser is a function, which takes the declared name (JS's name inference). */
+function isFunction(node: AST.Expression): boolean {
+  return node.type === "ArrowFunctionExpression" || node.type === "FunctionExpression";
+}
+
 function hasDeclarations(body: AST.Statement[]): boolean {
   return body.some((s) => s.type === "VariableDeclaration" || s.type === "FunctionDeclaration");
 }
@@ -143,8 +148,11 @@ const handlers: Handlers = {
   VariableDeclaration(c, node) {
     for (const d of node.declarations) {
       c.at(d);
-      if (d.init) compileExpr(c, d.init);
+      const init = d.init;
+      if (init && d.id.type === "Identifier" && isFunction(init)) c.prog.nameHint = d.id.name;
+      if (init) compileExpr(c, init);
       else c.emit(OP.NULL);
+      c.prog.nameHint = null;
       bindPattern(c, d.id, "declare");
     }
   },

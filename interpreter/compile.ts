@@ -14,8 +14,11 @@ import { durationMs, resolveRetry } from "./retry.ts";
 type FunctionNode = AST.FunctionDeclaration | AST.FunctionExpression | AST.ArrowFunctionExpression;
 
 function compileFunction(c: FnCompiler, node: FunctionNode): number {
-  const name = node.type !== "ArrowFunctionExpression" && node.id ? node.id.name : "anonymous";
-  return compileBody(c.prog, c.scope, name, node.params, node.body);
+  const hint = c.prog.nameHint;
+  c.prog.nameHint = null;
+  const own = node.type !== "ArrowFunctionExpression" && node.id ? node.id.name : null;
+  const name = own ?? hint ?? "anonymous";
+  return compileBody(c.prog, c.scope, name, node.params, node.body, [c.index, c.scope.info]);
 }
 
 function compileBody(
@@ -24,10 +27,11 @@ function compileBody(
   name: string,
   params: AST.Pattern[],
   body: AST.BlockStatement | AST.Expression,
+  outer: [number, number] | null = null,
 ): number {
   const index = prog.functions.length;
   prog.functions.push(null as never);
-  const fc = new FnCompiler(prog, name, new CScope(parent, true));
+  const fc = new FnCompiler(prog, name, new CScope(parent, true), index, outer);
   fc.at(body);
   if (params.every((p) => p.type === "Identifier")) {
     for (const p of params) fc.scope.declare((p as AST.Identifier).name, "param");

@@ -1,7 +1,8 @@
 /**
  * The `.flow` language, public entry: `compile` (parse + check + compile), `advance`
  * (the pure step function the durable engine runs), `runLocal` (an in-memory host with a
- * virtual clock), the error constructors hosts use, and the shared retry policy.
+ * virtual clock), `describeState` (a saved state's frames and named variables as plain
+ * JSON, for inspectors), the error constructors hosts use, and the shared retry policy.
  *
  * Hashing: `compile` is synchronous; the program's version is the SHA-256 of its source
  * computed by a small pure-JS implementation (`sha256.ts`), identical in Deno, Node and
@@ -16,7 +17,8 @@ export {
 } from "./compile-source.ts";
 
 export type { Diagnostic, FrontMatter } from "./ast.ts";
-export type { CompiledProgram, FunctionCode, TaskDefaults } from "./compile-context.ts";
+export type { CompiledProgram, FunctionCode, ScopeNames, TaskDefaults } from "./compile-context.ts";
+export { type DescribedFrame, describeState, type StateDescription } from "./describe-state.ts";
 export {
   cancelledError,
   type ErrorValue,
