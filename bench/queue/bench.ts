@@ -129,10 +129,33 @@ async function run(system: System) {
   };
 }
 
+/**
+ * The machine's floor: the median round trip of `select 1` and of a one-row insert committed
+ * synchronously, on a scratch table. Enqueue-to-start latency cannot beat the second.
+ */
+async function baseline(): Promise<{ selectOneMs: number; insertCommitMs: number }> {
+  const sql = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
+  await sql`create temp table bench_floor (id serial, v text)`;
+  const time = async (fn: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      await fn();
+      samples.push(performance.now() - t0);
+    }
+    return +percentile(samples, 50).toFixed(2);
+  };
+  const selectOneMs = await time(() => sql`select 1`);
+  const insertCommitMs = await time(() => sql`insert into bench_floor (v) values ('x')`);
+  await sql.end();
+  return { selectOneMs, insertCommitMs };
+}
+
 const only = Deno.args.length ? new Set(Deno.args) : null;
+const floor = await baseline();
 const results = [];
 for (const system of systems) {
   if (only && !only.has(system.name)) continue;
   results.push(await run(system));
 }
-console.log(JSON.stringify({ tasks: N, server: SERVER, results }, null, 2));
+console.log(JSON.stringify({ tasks: N, server: SERVER, baseline: floor, results }, null, 2));

@@ -204,10 +204,10 @@ const variant = (name: string) => Deno.env.get(name);
 
 /** The systems in the order they run; configurations can be changed with env variables. */
 export const systems: System[] = [
-  rhythm(Number(variant("RHYTHM_CONCURRENCY") ?? 50)),
+  rhythm(Number(variant("RHYTHM_CONCURRENCY") ?? 400)),
   graphile(
-    Number(variant("GRAPHILE_CONCURRENCY") ?? 50),
-    Number(variant("GRAPHILE_LOCAL_QUEUE") ?? 500),
+    Number(variant("GRAPHILE_CONCURRENCY") ?? 100),
+    Number(variant("GRAPHILE_LOCAL_QUEUE") ?? 1000),
   ),
   pgBoss(Number(variant("PGBOSS_BATCH") ?? 100)),
 ];

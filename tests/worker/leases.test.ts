@@ -123,6 +123,7 @@ forEachDriver("leases", (t) => {
     const started = deferred();
     const reasons: unknown[] = [];
     const stubborn = defineTask("stubborn", async (_: null, ctx) => {
+      if (ctx.attempt > 1) return "fresh result"; // the attempt that took over
       started.resolve();
       ctx.signal.addEventListener("abort", () => reasons.push(ctx.signal.reason));
       await gate.promise; // ignores the abort
@@ -139,10 +140,13 @@ forEachDriver("leases", (t) => {
     });
     await expect.poll(() => reasons.length, { timeout: 5000 }).toBe(1);
     expect(reasons[0]).toBeInstanceOf(LeaseLostError);
-    gate.resolve();
-    const execution = await getExecution(t.db, id);
-    expect(execution!.output).toBeNull();
-    expect(logger.lines.some((l) => l.includes(`lease lost: abandoned stubborn ${id}`))).toBe(true);
+    expect(await finished(t.db, id)).toMatchObject({ output: "fresh result", attempts: 2 });
+    gate.resolve(); // the stale attempt returns now: its result must change nothing
+    await expect.poll(() =>
+      logger.lines.some((l) => l.includes(`lease lost: abandoned stubborn ${id}`))
+    )
+      .toBe(true);
+    expect(await getExecution(t.db, id)).toMatchObject({ output: "fresh result", attempts: 2 });
   });
 
   it("fails an execution whose lease expires on its last attempt", async () => {

@@ -61,13 +61,10 @@ created as (
 notified as (
   select notify_ready(queue, min(run_at)) from inserted group by queue
 )
-select input.id as requested, coalesce(inserted.id, existing.id) as id, inserted.id is not null as created,
+select input.id as requested, inserted.id as id, inserted.id is not null as created,
        (select count(*) from notified)::int as queues
   from input
   left join inserted on inserted.id = input.id
-  left join executions existing
-    on inserted.id is null and existing.name = input.name
-   and existing.idempotency_key = input.idempotency_key
  order by input.n`;
 
 /**
@@ -103,8 +100,9 @@ export async function insertExecutions(
 }
 
 /**
- * A row that hit a conflict but matched nothing visible: either our own earlier insert whose
- * reply was lost (same id), or an idempotent twin committed while this statement ran.
+ * A row that hit a conflict (rare, so looked up by a second query rather than joined in the hot
+ * statement): an earlier execution with the same name and idempotency key, or our own earlier
+ * insert whose reply was lost (same id).
  */
 async function resolveExisting(
   q: Queryable,
