@@ -1,7 +1,8 @@
 /**
  * The built playground in headless Chromium: it boots PGlite in a Web Worker, runs the seed's
  * order flow and the approval flow to completion (signal sent through the UI, timers
- * fast-forwarded on the virtual clock), and shows syntax errors at the right line.
+ * fast-forwarded on the virtual clock, the variables of each step shown by name), and shows
+ * syntax errors at the right line.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -96,6 +97,17 @@ describe("the playground", () => {
       (lines) => lines.findIndex((l) => l.classList.contains("cm-mark-waiting")) + 1,
     );
     expect(marked).toBe(5);
+    // The step that stopped at line 5 shows its variables by name.
+    const snapshot = await page.waitForFunction(() =>
+      [...document.querySelectorAll("[data-testid=timeline] pre.snapshot")]
+        .map((pre) => pre.textContent ?? "")
+        .find((text) => text.includes('"line": 5'))
+    );
+    expect(JSON.parse(await snapshot.jsonValue() as string).frames[0]).toMatchObject({
+      function: "main",
+      line: 5,
+      variables: { request: { id: expect.stringMatching(/^exp-\d+$/) }, decision: null },
+    });
     await page.fill("[data-testid=signal-name]", "approval");
     await page.fill("[data-testid=signal-payload]", '{ "approved": true, "by": "grace" }');
     await snap(page, "04-approval-waiting");

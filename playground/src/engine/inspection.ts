@@ -111,7 +111,8 @@ export function createInspection(db: Db, onTick: () => void): Inspection {
       const state = await readWorkflowState(db, executionId);
       if (!state) continue;
       const line = waitingLine(state.program, state.snapshot) ?? undefined;
-      steps.set(stepId, { line, snapshot: { scopes: variables(state.snapshot) } });
+      const snapshot = variables(state.program, state.snapshot) ?? undefined;
+      steps.set(stepId, { line, snapshot });
     }
     if (fresh.length) lastStep = fresh[fresh.length - 1].id;
   }
