@@ -67,6 +67,26 @@ select input.id as requested, inserted.id as id, inserted.id is not null as crea
   left join inserted on inserted.id = input.id
  order by input.n`;
 
+/** The same for one row, without `unnest` (the common case: about twice as fast). */
+const oneSql = `
+with inserted as (
+  insert into executions (id, kind, name, queue, inputs, priority, max_attempts, retry,
+                          timeout_ms, run_at, idempotency_key, parent_id)
+  values ($1::uuid, $2::text, $3::text, $4::text, $5::text::json, $6::int, $7::int,
+          $8::text::json, $9::int,
+          coalesce(to_timestamp($10::float8 / 1000.0),
+                   now() + $11::float8 * interval '1 millisecond'),
+          $12::text, $13::uuid)
+  on conflict do nothing
+  returning id, queue, run_at
+),
+created as (
+  insert into events (execution_id, type) select id, 'created' from inserted
+)
+select id, true as created, (select count(*) from (select notify_ready(queue, run_at)
+                                                    from inserted) n)::int as queues
+  from inserted`;
+
 /**
  * Inserts executions and returns their ids in input order.
  *
@@ -80,6 +100,7 @@ export async function insertExecutions(
   rows: readonly NewExecution[],
 ): Promise<InsertResult[]> {
   if (rows.length === 0) return [];
+  if (rows.length === 1) return [await insertOne(q, rows[0])];
   const column = <K extends keyof NewExecution>(key: K) => rows.map((r) => r[key]);
   const result = await q.query<{ requested: string; id: string | null; created: boolean }>(sql, [
     column("id"),
@@ -97,6 +118,25 @@ export async function insertExecutions(
     column("parentId"),
   ]);
   return Promise.all(result.map((r, i) => resolveExisting(q, rows[i], r)));
+}
+
+async function insertOne(q: Queryable, row: NewExecution): Promise<InsertResult> {
+  const [inserted] = await q.query<{ id: string }>(oneSql, [
+    row.id,
+    row.kind,
+    row.name,
+    row.queue,
+    row.inputs,
+    row.priority,
+    row.maxAttempts,
+    row.retry,
+    row.timeoutMs,
+    row.runAtMs,
+    row.delayMs,
+    row.idempotencyKey,
+    row.parentId,
+  ]);
+  return resolveExisting(q, row, { id: inserted?.id ?? null, created: inserted !== undefined });
 }
 
 /**
