@@ -40,8 +40,11 @@ export interface Execution<Output = unknown> {
   attempts: number;
   maxAttempts: number;
   timeoutMs: number | null;
-  /** When it becomes (or became) ready to run. */
-  runAt: Date;
+  /**
+   * When it becomes (or became) ready to run; null while nothing schedules it (a suspended
+   * workflow waiting on handles, stored as `run_at = 'infinity'`).
+   */
+  runAt: Date | null;
   leaseUntil: Date | null;
   workerId: string | null;
   idempotencyKey: string | null;
@@ -82,6 +85,13 @@ export interface ExecutionRow {
   finished_at: Date | null;
 }
 
+/** The date, or null for none and for Postgres `infinity` (which drivers read as an invalid Date). */
+function finiteDate(date: Date | null): Date | null {
+  if (date === null) return null;
+  const time = new Date(date).getTime();
+  return Number.isFinite(time) ? new Date(time) : null;
+}
+
 /**
  * Maps a database row to an {@link Execution}.
  *
@@ -106,7 +116,7 @@ export function toExecution<Output = unknown>(row: ExecutionRow): Execution<Outp
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     timeoutMs: row.timeout_ms,
-    runAt: row.run_at,
+    runAt: finiteDate(row.run_at),
     leaseUntil: row.lease_until,
     workerId: row.worker_id,
     idempotencyKey: row.idempotency_key,

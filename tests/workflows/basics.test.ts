@@ -54,4 +54,21 @@ forEachDriver("workflow steps", (t) => {
     expect((await settled(t.db, id)).output).toBe("ok");
     expect((await getExecution(t.db, id))?.kind).toBe("workflow");
   });
+
+  it("has no runAt (null, not an invalid Date) while suspended, in get and list", async () => {
+    await register(t.db, { parked: 'return await Task.run("parked", {})' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await run(t, { parked: () => gate.then(() => "ok") });
+    const id = await startWorkflow(t.db, "parked");
+    await reaches(t.db, id, "suspended");
+    expect((await getExecution(t.db, id))?.runAt).toBeNull();
+    const [listed] = await listExecutions(t.db, { kind: "workflow", status: "suspended" });
+    expect(listed).toMatchObject({ id, runAt: null });
+    const [child] = await listExecutions(t.db, { parentId: id });
+    expect(child.runAt).toBeInstanceOf(Date);
+    expect(Number.isFinite(child.runAt!.getTime())).toBe(true);
+    release();
+    expect((await settled(t.db, id)).status).toBe("completed");
+  });
 });

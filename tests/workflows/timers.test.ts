@@ -13,10 +13,10 @@ forEachDriver("workflow timers", (t) => {
     const id = await startWorkflow(t.db, "nap");
     await reaches(t.db, id, "suspended");
     const waiting = await getExecution(t.db, id);
-    expect(waiting!.runAt.getTime()).toBeGreaterThan(Date.now());
+    expect(waiting!.runAt!.getTime()).toBeGreaterThan(Date.now());
     await first.stop();
     // the timer comes due while no worker runs
-    await new Promise((r) => setTimeout(r, waiting!.runAt.getTime() - Date.now() + 100));
+    await new Promise((r) => setTimeout(r, waiting!.runAt!.getTime() - Date.now() + 100));
     await run(t);
     const done = await settled(t.db, id);
     expect(done.status).toBe("completed");

@@ -50,11 +50,9 @@ export interface EventJson {
   data: unknown;
 }
 
-/** ISO text of a timestamp; null for none and for Postgres `infinity` (an invalid Date). */
+/** ISO text of a timestamp; null for none. */
 function iso(date: Date | null): string | null {
-  if (date === null) return null;
-  const time = new Date(date).getTime();
-  return Number.isFinite(time) ? new Date(time).toISOString() : null;
+  return date === null ? null : new Date(date).toISOString();
 }
 
 /**
