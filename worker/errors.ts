@@ -78,6 +78,31 @@ export class PayloadTooLargeError extends Error {
 }
 
 /**
+ * A payload (inputs, output, signal payload) nests arrays and objects deeper than the limit
+ * (Postgres's JSON parser and `JSON.stringify` overflow their stacks on very deep values).
+ *
+ * @example
+ * ```ts
+ * try { await queueTask(db, "t", deeplyNested); } catch (e) {
+ *   if (e instanceof PayloadTooDeepError) console.log(e.depth, e.limit);
+ * }
+ * ```
+ */
+export class PayloadTooDeepError extends Error {
+  /** How deep the payload nests, counted up to `limit + 1` (or more when it overflowed). */
+  readonly depth: number;
+  /** The deepest nesting accepted. */
+  readonly limit: number;
+  /** Creates the error for the payload `what` ("inputs", "output", "payload"). */
+  constructor(what: string, depth: number, limit: number) {
+    super(`${what} nests over ${limit} levels of arrays and objects, the limit`);
+    this.name = "PayloadTooDeepError";
+    this.depth = depth;
+    this.limit = limit;
+  }
+}
+
+/**
  * An execution id does not exist (in this schema).
  *
  * @example
@@ -96,9 +121,12 @@ export class ExecutionNotFoundError extends Error {
   }
 }
 
+/** The errors (by name) that fail a task at once instead of retrying it. */
+const NOT_RETRYABLE = ["NonRetryableError", "PayloadTooLargeError", "PayloadTooDeepError"];
+
 /**
- * The serialisable form of anything a task threw. `NonRetryableError` and
- * `PayloadTooLargeError` (by name, so subclasses from other copies of this module count too)
+ * The serialisable form of anything a task threw. `NonRetryableError`, `PayloadTooLargeError`
+ * and `PayloadTooDeepError` (by name, so subclasses from other copies of this module count too)
  * are not retryable.
  *
  * @example
@@ -108,7 +136,7 @@ export class ExecutionNotFoundError extends Error {
  */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    const retryable = error.name !== "NonRetryableError" && error.name !== "PayloadTooLargeError";
+    const retryable = !NOT_RETRYABLE.includes(error.name);
     return { name: error.name, message: error.message, retryable, stack: error.stack };
   }
   return { name: "Error", message: `non-error thrown: ${describe(error)}`, retryable: true };

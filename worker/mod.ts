@@ -53,12 +53,13 @@ export {
   ExecutionNotFoundError,
   LeaseLostError,
   NonRetryableError,
+  PayloadTooDeepError,
   PayloadTooLargeError,
   type SerializedError,
   TimeoutError,
   WorkerShutdownError,
 } from "./errors.ts";
-export { DEFAULT_PAYLOAD_LIMIT } from "./payload.ts";
+export { DEFAULT_PAYLOAD_LIMIT, MAX_PAYLOAD_DEPTH } from "./payload.ts";
 export {
   formatDiagnostics,
   type RegisteredWorkflow,

@@ -7,10 +7,11 @@ import {
   queueTask,
   queueTasks,
 } from "../../worker/client.ts";
-import { PayloadTooLargeError } from "../../worker/errors.ts";
+import { PayloadTooDeepError, PayloadTooLargeError } from "../../worker/errors.ts";
 import { claimExecutions } from "../../worker/queries/claim.ts";
 import { defineTask } from "../../worker/tasks.ts";
 import { uuidv7 } from "../../worker/ids.ts";
+import { jsonDepth } from "../../worker/payload.ts";
 import { forEachDriver } from "../helpers/db.ts";
 
 const claimOptions = (limit: number, names = ["t"]) => ({
@@ -20,6 +21,13 @@ const claimOptions = (limit: number, names = ["t"]) => ({
   limit,
   leaseMs: 60_000,
 });
+
+/** `levels` arrays nested in each other, built without recursion. */
+const nested = (levels: number): unknown => {
+  let value: unknown = [];
+  for (let i = 1; i < levels; i++) value = [value];
+  return value;
+};
 
 forEachDriver("queueing and claiming", (t) => {
   it("stores a queued task as pending with a created event", async () => {
@@ -140,6 +148,31 @@ forEachDriver("queueing and claiming", (t) => {
     await expect(queueTask(t.db, "t", { n: 1n })).rejects.toThrow(
       /inputs is not JSON-serialisable/,
     );
+  });
+
+  it("rejects inputs nested 50,000 levels deep with a typed error and stores nothing", async () => {
+    const attempt = queueTask(t.db, "t", { deep: nested(50_000) });
+    await expect(attempt).rejects.toThrow(PayloadTooDeepError);
+    await expect(attempt).rejects.toThrow(/inputs nests over 1000 levels/);
+    await expect(queueTask(t.db, "t", { deep: nested(1_001) })).rejects.toMatchObject({
+      name: "PayloadTooDeepError",
+      limit: 1000,
+      depth: 1001,
+    });
+    expect(await listExecutions(t.db)).toEqual([]);
+  });
+
+  it("accepts and round-trips inputs nested 1,000 levels deep", async () => {
+    const inputs = nested(999); // inside the top-level object: 1,000 levels
+    const id = await queueTask(t.db, "t", { deep: inputs, text: "[[[[".repeat(1000) });
+    const execution = await getExecution(t.db, id);
+    expect(execution!.inputs).toEqual({ deep: inputs, text: "[[[[".repeat(1000) });
+  });
+
+  it("measures JSON depth ignoring brackets inside strings", () => {
+    expect(jsonDepth('[{"a":"]]]["},[]]', 10)).toBe(2);
+    expect(jsonDepth('"[[[\\"', 10)).toBe(0);
+    expect(jsonDepth("[".repeat(50) + "]".repeat(50), 10)).toBe(11);
   });
 
   it("uses a task definition's defaults, overridden per call", async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 import { getExecution, listExecutions } from "../../worker/client.ts";
-import { startWorkflow } from "../../worker/workflows/client.ts";
+import { PayloadTooDeepError } from "../../worker/errors.ts";
+import { sendSignal, startWorkflow } from "../../worker/workflows/client.ts";
 import { forEachDriver } from "../helpers/db.ts";
 import { reaches, register, run, settled } from "./helpers.ts";
 
@@ -70,5 +71,22 @@ forEachDriver("workflow steps", (t) => {
     expect(Number.isFinite(child.runAt!.getTime())).toBe(true);
     release();
     expect((await settled(t.db, id)).status).toBe("completed");
+  });
+
+  it("refuses inputs and signal payloads nested 50,000 levels deep with PayloadTooDeepError", async () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    await register(t.db, { waits: 'return await Signal.next("go")' });
+    const started = startWorkflow(t.db, "waits", { deep });
+    await expect(started).rejects.toThrow(PayloadTooDeepError);
+    await expect(started).rejects.toThrow(/inputs nests over 1000 levels/);
+    expect(await listExecutions(t.db)).toEqual([]);
+    const id = await startWorkflow(t.db, "waits");
+    const sent = sendSignal(t.db, id, "go", deep);
+    await expect(sent).rejects.toThrow(PayloadTooDeepError);
+    await expect(sent).rejects.toThrow(/payload nests over 1000 levels/);
+    await run(t);
+    await sendSignal(t.db, id, "go", "shallow");
+    expect((await settled(t.db, id)).output).toBe("shallow");
   });
 });
