@@ -19,7 +19,7 @@ import { consoleLogger, type Logger } from "./logger.ts";
 import { DEFAULT_PAYLOAD_LIMIT } from "./payload.ts";
 import { claimExecutions } from "./queries/claim.ts";
 import { completeExecutions, type Completion } from "./queries/complete.ts";
-import { reclaimExpiredLeases } from "./queries/reclaim.ts";
+import { DEFAULT_MAX_STEP_CRASHES, reclaimExpiredLeases } from "./queries/reclaim.ts";
 import { releaseExecutions } from "./queries/release.ts";
 import { renewLeases } from "./queries/renew.ts";
 import { markWorkerStopped, registerWorker } from "./queries/workers.ts";
@@ -50,6 +50,11 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** How often to reclaim expired leases of other workers, in ms (default `leaseMs`). */
   reclaimIntervalMs?: number;
+  /**
+   * Fail a workflow (`StepCrashError`) when its step lost its lease (its worker crashed or
+   * stalled) this many times in a row, without a committed step in between (default 5).
+   */
+  maxStepCrashes?: number;
   /** On stop, wait this long for running tasks before releasing them (default 10000). */
   shutdownTimeoutMs?: number;
   /** Use LISTEN/NOTIFY (default true); false polls only. */
@@ -278,7 +283,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
 
   async function reclaim() {
     try {
-      const rows = await reclaimExpiredLeases(db);
+      const rows = await reclaimExpiredLeases(db, 100, settings.maxStepCrashes);
       for (const row of rows) {
         logger("warn", `lease expired: ${row.id} is ${row.status} again`);
       }
@@ -419,6 +424,7 @@ function resolveSettings(options: WorkerOptions) {
     heartbeatMs: options.heartbeatMs ?? Math.max(10, Math.floor(leaseMs / 3)),
     pollIntervalMs: options.pollIntervalMs ?? 2000,
     reclaimIntervalMs: options.reclaimIntervalMs ?? leaseMs,
+    maxStepCrashes: options.maxStepCrashes ?? DEFAULT_MAX_STEP_CRASHES,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
     listen: options.listen ?? true,
     probeTimeoutMs: options.probeTimeoutMs ?? 1000,
