@@ -71,12 +71,24 @@ export interface SnapshotState {
 class Encoder {
   ids = new Map<object, number>();
   heap: unknown[][] = [];
-  todo: object[] = [];
-  todoIds: number[] = [];
+  /** The object of each heap entry, by id; entries from `heap.length` on are still to do. */
+  objects: object[] = [];
   /** JSON text length of everything but string contents, plus string lengths. */
   size = 0;
   /** Total length of the strings (JSON escaping writes at most 6 characters for one). */
   chars = 0;
+
+  /** The `"@id"` reference of an object, giving it an id on first sight. */
+  ref(v: object): string {
+    let id = this.ids.get(v);
+    if (id === undefined) {
+      id = this.objects.length;
+      this.ids.set(v, id);
+      this.objects.push(v);
+    }
+    this.size += 8;
+    return refText(id);
+  }
 
   value(v: unknown): Encoded {
     if (typeof v === "string") {
@@ -85,63 +97,73 @@ class Encoder {
     }
     if (typeof v === "number") {
       this.size += 25;
-      if (Number.isFinite(v)) return v === 0 && 1 / v < 0 ? { $: "-0" } : v;
+      if (v - v === 0) return v === 0 && 1 / v < 0 ? { $: "-0" } : v;
       return { $: String(v) };
     }
+    if (typeof v === "object" && v !== null) return this.ref(v);
     this.size += 8;
     if (v === null || typeof v === "boolean") return v;
-    if (typeof v !== "object") return null;
-    let id = this.ids.get(v);
-    if (id === undefined) {
-      id = this.heap.length;
-      this.ids.set(v, id);
-      this.heap.push(EMPTY);
-      this.todo.push(v);
-      this.todoIds.push(id);
-    }
-    return refText(id);
+    return null;
   }
 
   drain(): void {
-    while (this.todo.length) {
-      const v = this.todo.pop()!;
-      this.heap[this.todoIds.pop()!] = this.entry(v);
-    }
+    const objects = this.objects;
+    const heap = this.heap;
+    // Entries are made in id order; making one may give ids to more objects.
+    for (let i = heap.length; i < objects.length; i++) heap.push(this.entry(objects[i]));
   }
 
   entry(v: object): unknown[] {
     this.size += 8;
     if (Array.isArray(v)) {
-      const out = new Array<unknown>(v.length + 1);
+      const n = v.length;
+      const out = new Array<unknown>(n + 1);
       out[0] = "a";
-      let numbers = 0;
-      for (let i = 0; i < v.length; i++) {
+      let size = 0;
+      let chars = 0;
+      for (let i = 0; i < n; i++) {
         const x = v[i];
-        // Plain numbers, the bulk of many arrays, are stored as they are.
-        if (typeof x === "number" && x - x === 0 && (x !== 0 || 1 / x > 0)) {
-          out[i + 1] = x;
-          numbers++;
+        // Scalars, the bulk of many arrays, are handled here without a call.
+        if (typeof x === "number") {
+          size += 25;
+          if (x - x === 0 && (x !== 0 || 1 / x > 0)) out[i + 1] = x;
+          else out[i + 1] = x === 0 ? { $: "-0" } : { $: String(x) };
+        } else if (typeof x === "object" && x !== null) {
+          out[i + 1] = this.ref(x);
+        } else if (typeof x === "string") {
+          chars += x.length + 1;
+          out[i + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
         } else out[i + 1] = this.value(x);
       }
-      this.size += 25 * numbers;
+      this.size += size;
+      this.chars += chars;
       return out;
     }
     if (v instanceof VObj) {
       const keys = Object.keys(v);
       const out = new Array<unknown>(keys.length * 2 + 1);
       out[0] = "o";
+      let chars = 0;
       for (let i = 0, j = 1; i < keys.length; i++, j += 2) {
         const key = keys[i];
-        this.chars += key.length + 1;
+        chars += key.length + 1;
         out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
-        out[j + 1] = this.value(v[key]);
+        const x = v[key];
+        if (typeof x === "object" && x !== null) out[j + 1] = this.ref(x);
+        else if (typeof x === "string") {
+          chars += x.length + 1;
+          out[j + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
+        } else out[j + 1] = this.value(x);
       }
+      this.chars += chars;
       return out;
     }
     if (v instanceof Scope) {
-      const out: unknown[] = ["s", this.value(v.parent)];
       const vars = v.vars;
-      for (let i = 0; i < vars.length; i++) out.push(this.value(vars[i]));
+      const out = new Array<unknown>(vars.length + 2);
+      out[0] = "s";
+      out[1] = this.value(v.parent);
+      for (let i = 0; i < vars.length; i++) out[i + 2] = this.value(vars[i]);
       return out;
     }
     if (v instanceof Closure) return ["f", v.fn, this.value(v.env)];
@@ -165,8 +187,6 @@ class Encoder {
     return ["o"];
   }
 }
-
-const EMPTY: unknown[] = [];
 
 /** `"@" + id`, kept between snapshots: most states reuse the same small ids. */
 const REFS: string[] = [];
@@ -218,8 +238,11 @@ export function serialize(vm: VM): { state: SnapshotState; sizeBound: number } {
 class Decoder {
   objects: unknown[];
   constructor(heap: unknown[][]) {
-    this.objects = heap.map((e) => shell(e));
-    for (let i = 0; i < heap.length; i++) this.fill(heap[i], this.objects[i]);
+    const n = heap.length;
+    const objects = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) objects[i] = shell(heap[i]);
+    this.objects = objects;
+    for (let i = 0; i < n; i++) this.fill(heap[i], objects[i]);
   }
 
   value(v: unknown): unknown {
@@ -264,7 +287,14 @@ class Decoder {
         return;
       case "o":
         for (let i = 1; i < e.length; i += 2) {
-          (o as VObj)[this.value(e[i]) as string] = this.value(e[i + 1]);
+          const k = e[i] as string;
+          const v = e[i + 1];
+          // Keys are strings; `"@@x"` is the key `"@x"`. Scalars other than strings are stored as they are.
+          (o as VObj)[k.charCodeAt(0) === 64 ? k.slice(1) : k] = typeof v === "string"
+            ? (v.charCodeAt(0) === 64 ? this.reference(v) : v)
+            : v !== null && typeof v === "object"
+            ? this.value(v)
+            : v;
         }
         return;
       case "s":

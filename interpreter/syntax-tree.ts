@@ -6,6 +6,9 @@
 import type { NodeType, Tree } from "@lezer/common";
 import type { BlockStatement, Expression } from "./ast.ts";
 
+/** The children array every leaf shares (never mutated: {@link nodesOf} replaces it). */
+const NO_CHILDREN: SyntaxNode[] = [];
+
 /**
  * A node of the parse tree with its children in an array. Lezer's own `SyntaxNode` finds
  * children by scanning its buffers and allocates a fresh object for every step, so the
@@ -14,8 +17,8 @@ import type { BlockStatement, Expression } from "./ast.ts";
  */
 export class SyntaxNode {
   readonly name: string;
-  /** Every child, comments included. */
-  readonly children: SyntaxNode[] = [];
+  /** Every child, comments included (leaves share one empty array). */
+  children: SyntaxNode[] = NO_CHILDREN;
   /** True for line and block comments, which Lezer places inside any node. */
   readonly comment: boolean;
   /** The children without comments, once asked for (see {@link children}). */
@@ -79,8 +82,10 @@ export function nodesOf(tree: Tree): SyntaxNode {
   if (!c.firstChild()) return root;
   let parent = root;
   for (;;) {
-    const node = new SyntaxNode(c.type, c.from, c.to, parent, parent.children.length);
-    parent.children.push(node);
+    let siblings = parent.children;
+    if (siblings === NO_CHILDREN) siblings = parent.children = [];
+    const node = new SyntaxNode(c.type, c.from, c.to, parent, siblings.length);
+    siblings.push(node);
     if (c.firstChild()) {
       parent = node;
       continue;

@@ -92,6 +92,38 @@ return s`;
     expect(out).toStrictEqual(["@0", "@@1", "@", "", { "@2": "@3" }]);
   });
 
+  it("keep every kind of value inside arrays and objects", () => {
+    const source =
+      `const o = { n: NaN, z: -0, i: -Infinity, t: true, f: false, u: null, s: "@x", a: [1] }
+const xs = [1.5, -0, NaN, "s", "@y", true, null, o, [o], () => 1]
+await Timer.delay(1)
+return [xs.map((x) => typeof x), 1 / xs[1] < 0, Number.isNaN(xs[2]), xs.slice(3, 7), xs[8][0] === o,
+  Number.isNaN(o.n), 1 / o.z < 0, o.i < -1e308, [o.t, o.f, o.u, o.s, o.a]]`;
+    const out = drive(program(source), true).result.output;
+    expect(out).toStrictEqual([
+      [
+        "number",
+        "number",
+        "number",
+        "string",
+        "string",
+        "boolean",
+        "object",
+        "object",
+        "object",
+        "function",
+      ],
+      true,
+      true,
+      ["s", "@y", true, null],
+      true,
+      true,
+      true,
+      true,
+      [true, false, null, "@x", [1]],
+    ]);
+  });
+
   it("store one heap entry per shared object", () => {
     const p = program("const big = { k: 'v' }\nconst list = [big, big, big]\nawait Timer.delay(1)");
     const r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
