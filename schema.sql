@@ -78,6 +78,7 @@ CREATE TABLE rhythm.executions (
     started_at timestamp with time zone,
     finished_at timestamp with time zone,
     wake_seq integer DEFAULT 0 NOT NULL,
+    trace_context json,
     CONSTRAINT executions_kind_check CHECK ((kind = ANY (ARRAY['task'::text, 'workflow'::text]))),
     CONSTRAINT executions_max_attempts_check CHECK ((max_attempts >= 1)),
     CONSTRAINT executions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'suspended'::text, 'completed'::text, 'failed'::text, 'cancelled'::text]))),

@@ -22,7 +22,7 @@ import type { Completion } from "./queries/complete.ts";
 import { failExecution } from "./queries/fail.ts";
 import { renewLease } from "./queries/renew.ts";
 import type { TaskContext, TaskRegistry } from "./tasks.ts";
-import { observeClaim, withTaskSpan } from "./tracing.ts";
+import { observeClaim, parseCarrier, withTaskSpan } from "./tracing.ts";
 
 /** What the runner needs from its worker. */
 export interface RunnerDeps {
@@ -93,7 +93,13 @@ async function run(
   let outcome: { ok: true; output: string } | { ok: false; error: unknown };
   try {
     const output = await withTaskSpan(
-      { executionId: row.id, name: row.name, queue: row.queue, attempt: row.attempt },
+      {
+        executionId: row.id,
+        name: row.name,
+        queue: row.queue,
+        attempt: row.attempt,
+        carrier: parseCarrier(row.traceContext),
+      },
       () => raceAbort(callTask(row, deps, controller), controller.signal),
     );
     outcome = { ok: true, output: encodePayload(output, "output", deps.maxPayloadBytes) };

@@ -176,7 +176,8 @@ export interface StepSpanInfo {
 /**
  * Runs one workflow step inside a span `step <workflow>` and reports its duration. `fn`
  * receives the carrier to save with the new state: the one it was given, or — on the first
- * step of a workflow that has none — this step's own, so later steps join this trace.
+ * step of a workflow that has none — this step's own, so later steps join this trace; and this
+ * step's own carrier, for the work the step starts.
  *
  * @example
  * ```ts
@@ -188,7 +189,7 @@ export interface StepSpanInfo {
  */
 export function withStepSpan<T>(
   info: StepSpanInfo,
-  fn: (carrier: TraceCarrier) => Promise<T> | T,
+  fn: (carrier: TraceCarrier, stepCarrier: TraceCarrier) => Promise<T> | T,
 ): Promise<T> {
   const attributes: Record<string, string> = {
     "rhythm.execution.id": info.executionId,
@@ -198,10 +199,9 @@ export function withStepSpan<T>(
   const parent = extractTraceContext(info.carrier);
   const span = trace.getTracer(TRACER).startSpan(`step ${info.workflow}`, { attributes }, parent);
   const inherited = trace.getSpanContext(parent) !== undefined;
-  const carrier = inherited
-    ? (info.carrier as TraceCarrier)
-    : injectTraceContext(trace.setSpan(parent, span));
-  return timed(span, parent, () => fn(carrier), (ms, ok) => {
+  const own = injectTraceContext(trace.setSpan(parent, span));
+  const carrier = inherited ? (info.carrier as TraceCarrier) : own;
+  return timed(span, parent, () => fn(carrier, own), (ms, ok) => {
     notify((o) => o.workflowStep?.({ workflow: info.workflow, ms, ok }));
   });
 }
@@ -229,6 +229,37 @@ async function timed<T>(
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * A carrier stored as JSON text (`executions.trace_context`); null for none or malformed text.
+ *
+ * @example
+ * ```ts
+ * const carrier = parseCarrier(row.traceContext); // { traceparent: "00-…" } or null
+ * ```
+ */
+export function parseCarrier(text: string | null): TraceCarrier | null {
+  if (text === null) return null;
+  try {
+    const carrier = JSON.parse(text);
+    return carrier !== null && typeof carrier === "object" ? carrier as TraceCarrier : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A carrier as JSON text to store, or null when it has no span to continue.
+ *
+ * @example
+ * ```ts
+ * carrierText({ traceparent: "00-…" }); // '{"traceparent":"00-…"}'
+ * carrierText({}); // null
+ * ```
+ */
+export function carrierText(carrier: TraceCarrier): string | null {
+  return carrier.traceparent === undefined ? null : JSON.stringify(carrier);
 }
 
 const SNAPSHOT_TRACE = /^\{"trace":(\{[^{}]*\})/;

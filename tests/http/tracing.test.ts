@@ -9,7 +9,7 @@ import {
   type Tracer,
   type TracerProvider,
 } from "@opentelemetry/api";
-import { queueTask } from "../../worker/client.ts";
+import { listExecutions, queueTask } from "../../worker/client.ts";
 import { defineTask } from "../../worker/tasks.ts";
 import { startWorkflow } from "../../worker/workflows/client.ts";
 import { registerWorkflows } from "../../worker/workflows/definitions.ts";
@@ -188,5 +188,44 @@ forEachDriver("tracing a worker", (t) => {
     expect(new Set(steps.map((s) => s.traceId)).size).toBe(1);
     expect(steps.slice(1).every((s) => s.parentSpanId === steps[0].spanId)).toBe(true);
     expect(steps.every((s) => s.ended)).toBe(true);
+  });
+
+  it("puts the task attempts a workflow starts in the workflow's trace, under their step", async () => {
+    await registerWorkflows(t.db, {
+      fanOut: 'let a = await Task.run("noop", 1)\nlet b = await Task.run("noop", 2)\nreturn "done"',
+    });
+    await startWorker(t, { tasks: [{ noop: () => null }] });
+    const id = await startWorkflow(t.db, "fanOut", {});
+    expect((await finished(t.db, id)).output).toBe("done");
+    const steps = provider.spans.filter((s) => s.attributes["rhythm.execution.id"] === id);
+    const children = await listExecutions(t.db, { parentId: id });
+    const tasks = provider.spans.filter((s) =>
+      children.some((c) => c.id === s.attributes["rhythm.execution.id"])
+    );
+    expect(tasks.map((s) => s.name)).toEqual(["task noop", "task noop"]);
+    for (const task of tasks) {
+      expect(task.traceId).toBe(steps[0].traceId);
+      expect(steps.map((s) => s.spanId)).toContain(task.parentSpanId);
+    }
+  });
+
+  it("continues the trace in a child workflow and the tasks it starts", async () => {
+    await registerWorkflows(t.db, {
+      parent: 'let r = await Workflow.run("child", {}, { idempotencyKey: "k" })\nreturn r',
+      child: 'return await Task.run("noop", {})',
+    });
+    await startWorker(t, { tasks: [{ noop: () => "ok" }] });
+    const id = await startWorkflow(t.db, "parent", {});
+    expect((await finished(t.db, id)).output).toBe("ok");
+    const [child] = await listExecutions(t.db, { parentId: id });
+    const [task] = await listExecutions(t.db, { parentId: child.id });
+    const traceOf = (executionId: string) =>
+      provider.spans.filter((s) => s.attributes["rhythm.execution.id"] === executionId)
+        .map((s) => s.traceId);
+    const [traceId] = traceOf(id);
+    expect(new Set([...traceOf(id), ...traceOf(child.id), ...traceOf(task.id)])).toEqual(
+      new Set([traceId]),
+    );
+    expect(traceOf(task.id)).toHaveLength(1);
   });
 });

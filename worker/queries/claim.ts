@@ -34,6 +34,11 @@ export interface ClaimedExecution {
   timeoutMs: number | null;
   /** Milliseconds from when it became ready (`run_at`) to this claim (claim latency). */
   waitedMs: number;
+  /**
+   * JSON text of the trace carrier of the workflow step that started it, else null (see
+   * migrations/0004): the parent of its task span or first step span.
+   */
+  traceContext: string | null;
 }
 
 const sql = `
@@ -68,14 +73,14 @@ claimed as (
    where e.id = any(array(select id from next union all select id from due)) -- by primary key
   returning e.id, e.kind, e.name, e.queue, e.inputs::text as inputs, e.priority,
             e.attempts as attempt, e.max_attempts as "maxAttempts", e.retry::text as retry,
-            e.timeout_ms as "timeoutMs", e.run_at
+            e.timeout_ms as "timeoutMs", e.run_at, e.trace_context::text as "traceContext"
 ),
 started as (
   insert into events (execution_id, type, attempt, worker_id)
   select id, 'started', attempt, $4 from claimed
 )
 select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "timeoutMs",
-       greatest(0, extract(epoch from clock_timestamp() - run_at) * 1000)::float8 as "waitedMs"
+       "traceContext", greatest(0, extract(epoch from clock_timestamp() - run_at) * 1000)::float8 as "waitedMs"
   from claimed
  where set_config('synchronous_commit', 'off', true) is not null -- see "Asynchronous commit"
  order by priority desc, run_at, id`;

@@ -54,6 +54,8 @@ export interface StepCommit {
   outcome: StepOutcome;
   /** JSON text of the step event's data. */
   event: string;
+  /** JSON text of the step span's trace carrier, saved on the children it starts; or null. */
+  traceContext: string | null;
 }
 
 /**
@@ -148,6 +150,7 @@ async function cancelHandles(tx: Queryable, id: string, handles: string[]): Prom
 async function insertOutbox(tx: Queryable, c: StepCommit): Promise<void> {
   const tasks = await insertExecutions(tx, c.tasks);
   const workflows = await insertWorkflows(tx, c.workflows);
+  await saveTraceContext(tx, c);
   if (c.handles.length === 0) return;
   const childId = (h: NewHandle) =>
     h.child === undefined ? null : (h.kind === "task" ? tasks : workflows)[h.child].id;
@@ -171,6 +174,16 @@ async function insertOutbox(tx: Queryable, c: StepCommit): Promise<void> {
       c.handles.map((h) => h.delayMs ?? null),
       c.handles.map(result),
     ],
+  );
+}
+
+/** The step's trace carrier on the children it inserted (not on idempotent matches). */
+async function saveTraceContext(tx: Queryable, c: StepCommit): Promise<void> {
+  const ids = [...c.tasks.map((t) => t.id), ...c.workflows.map((w) => w.id)];
+  if (c.traceContext === null || ids.length === 0) return;
+  await tx.query(
+    "update executions set trace_context = $2::text::json where id = any($1::uuid[])",
+    [ids, c.traceContext],
   );
 }
 

@@ -35,6 +35,8 @@ export interface SuspendStep {
   snapshot: string;
   /** JSON text of the step event. */
   event: string;
+  /** JSON text of the step span's trace carrier, saved on the tasks it starts; or null. */
+  traceContext: string | null;
 }
 
 const sql = `
@@ -54,9 +56,9 @@ consumed as (
 ),
 new_tasks as (
   insert into executions (id, kind, name, queue, inputs, priority, max_attempts, retry,
-                          timeout_ms, parent_id)
+                          timeout_ms, parent_id, trace_context)
   select t.id, 'task', t.name, t.queue, t.inputs::json, t.priority, t.max_attempts,
-         t.retry::json, t.timeout_ms, $1
+         t.retry::json, t.timeout_ms, $1, $26::text::json
     from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[],
                 $11::text[], $12::int[])
       with ordinality as t(id, name, queue, inputs, priority, max_attempts, retry, timeout_ms, n)
@@ -163,6 +165,7 @@ export async function writeSuspendedStep(q: Queryable, s: SuspendStep): Promise<
     s.logs.map((l) => l.level),
     s.logs.map((l) => l.message),
     s.wakeSeq,
+    s.traceContext,
   ]);
   return row?.status ?? null;
 }

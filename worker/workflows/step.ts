@@ -31,7 +31,9 @@ import type { ProgramCache } from "./programs.ts";
 import { collectDeliveries, type Delivery } from "./resolutions.ts";
 import {
   carrierInSnapshot,
+  carrierText,
   observeClaim,
+  parseCarrier,
   snapshotWithCarrier,
   type TraceCarrier,
   withStepSpan,
@@ -92,9 +94,10 @@ async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSigna
     executionId: row.id,
     workflow: row.name,
     version: execution.version,
-    carrier: carrierInSnapshot(execution.snapshot),
+    // a child workflow's first step continues the trace of the step that started it
+    carrier: carrierInSnapshot(execution.snapshot) ?? parseCarrier(row.traceContext),
   };
-  await withStepSpan(span, async (trace) => {
+  await withStepSpan(span, async (trace, stepTrace) => {
     const delivery = collectDeliveries(loaded.handles, loaded.signals);
     const now = deps.clock();
     const result = await compute(row, deps, execution, delivery, now);
@@ -111,6 +114,7 @@ async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSigna
       outbox,
       result.advanced,
       trace,
+      carrierText(stepTrace), // this step's span: the parent of the spans of what it starts
     );
     const status = await commitStep(deps.db, commit);
     if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
@@ -184,6 +188,7 @@ function toCommit(
   outbox: Outbox,
   advanced: AdvanceResult,
   trace: TraceCarrier,
+  traceContext: string | null,
 ): StepCommit {
   return {
     id: row.id,
@@ -198,6 +203,7 @@ function toCommit(
     handles: outbox.handles,
     logs: outbox.logs,
     outcome: outcomeOf(advanced, trace),
+    traceContext,
     event: JSON.stringify({
       step: row.attempt,
       received: delivery.resolutions.length,
