@@ -6,61 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { createTestEnv, type TestEnv } from "../../worker/testing.ts";
-import { loadCases } from "../interpreter/conformance-cases.ts";
-
-interface Mock {
-  returns?: unknown;
-  throws?: string;
-  echo?: boolean;
-  map?: Record<string, unknown>;
-  key?: string;
-  sequence?: Mock[];
-}
-
-interface Case {
-  name: string;
-  source: string;
-  inputs?: unknown;
-  tasks?: Record<string, Mock>;
-  workflows?: Record<string, string>;
-  signals?: { name: string; payload?: unknown; at?: number }[];
-  taskLatency?: Record<string, number>;
-  expect: {
-    status?: string;
-    output?: unknown;
-    error?: { name: string; messageIncludes?: string };
-    calls?: [string, unknown][];
-    virtualSecondsAtLeast?: number;
-  };
-}
+import { type ConformanceCase, loadCases, mockTasks } from "../interpreter/conformance-cases.ts";
 
 // The shared cases, or the vendored copy in a clone without ../shared.
-const cases = loadCases().filter((c) =>
-  c.file === "effects.json" || c.file === "seed.json"
-) as (Case & { file: string })[];
+const cases = loadCases().filter((c) => c.file === "effects.json" || c.file === "seed.json");
 
-function behave(mock: Mock, input: Record<string, unknown>, attempt: number): unknown {
-  if (mock.sequence) {
-    return behave(mock.sequence[Math.min(attempt, mock.sequence.length) - 1], input, attempt);
-  }
-  if (mock.throws !== undefined) throw new Error(mock.throws);
-  if (mock.echo) return input;
-  if (mock.map) return mock.map[String(input[mock.key ?? "id"])];
-  return mock.returns ?? null;
-}
-
-function mocks(c: Case) {
-  const attempts = new Map<string, number>();
-  return Object.fromEntries(
-    Object.entries(c.tasks ?? {}).map(([name, mock]) => [name, (input: Record<string, unknown>) => {
-      const n = (attempts.get(name) ?? 0) + 1;
-      attempts.set(name, n);
-      return behave(mock, input, n);
-    }]),
-  );
-}
-
-async function runCase(c: Case, env: TestEnv) {
+async function runCase(c: ConformanceCase, env: TestEnv) {
   const startedAt = env.now();
   const id = await env.start("main", c.inputs ?? {});
   const signals = [...(c.signals ?? [])].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
@@ -79,7 +30,7 @@ describe("conformance cases through the durable engine (createTestEnv)", () => {
     it.skipIf(latency)(c.name, async () => {
       const env = await createTestEnv({
         workflows: { main: c.source, ...(c.workflows ?? {}) },
-        tasks: mocks(c),
+        tasks: mockTasks(c.tasks),
       });
       try {
         const { done, elapsed } = await runCase(c, env);

@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { getExecution } from "../client.ts";
 import { FINAL_STATUSES } from "../execution.ts";
-import { selectEventsAfter } from "../queries/http-events.ts";
+import { selectEvents } from "../queries/read.ts";
 import type { RouteDeps } from "./deps.ts";
 import { eventJson, executionJson } from "./present.ts";
 import { queryInteger } from "./validate.ts";
@@ -41,7 +41,7 @@ async function pump(stream: SSEStreamingApi, deps: RouteDeps, id: string, start:
   let quietSince = Date.now();
   const send = async () => {
     for (;;) {
-      const events = await selectEventsAfter(deps.db, id, after, PAGE);
+      const events = await selectEvents(deps.db, id, { afterId: after, limit: PAGE });
       for (const event of events) {
         await stream.writeSSE({ id: String(event.id), data: JSON.stringify(eventJson(event)) });
         after = event.id;

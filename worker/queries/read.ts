@@ -82,15 +82,32 @@ export interface ExecutionEvent {
   data: unknown;
 }
 
+/** Options of {@link selectEvents}: a cursor for the live event stream. */
+export interface EventPage {
+  /** Only events with a greater id (default 0: from the start). */
+  afterId?: number;
+  /** At most this many (default: all). */
+  limit?: number;
+}
+
 /**
- * The events of one execution in order.
+ * The events of one execution in order, optionally after a cursor (an event id).
+ *
+ * Invariant relied on by the cursor: every transition of one execution locks its `executions`
+ * row before it inserts the event, so the event ids of ONE execution are handed out in commit
+ * order and "after id N" never skips one of its events.
  *
  * @example
  * ```ts
  * for (const e of await selectEvents(db, id)) console.log(e.type, e.at);
+ * const fresh = await selectEvents(db, id, { afterId: lastSeen, limit: 100 });
  * ```
  */
-export async function selectEvents(q: Queryable, executionId: string): Promise<ExecutionEvent[]> {
+export async function selectEvents(
+  q: Queryable,
+  executionId: string,
+  page: EventPage = {},
+): Promise<ExecutionEvent[]> {
   const rows = await q.query<{
     id: number;
     type: string;
@@ -100,8 +117,8 @@ export async function selectEvents(q: Queryable, executionId: string): Promise<E
     data: string | null;
   }>(
     `select id::float8 as id, type, at, attempt, worker_id, data::text as data
-       from events where execution_id = $1 order by id`,
-    [executionId],
+       from events where execution_id = $1 and id > $2 order by id limit $3`,
+    [executionId, page.afterId ?? 0, page.limit ?? null],
   );
   return rows.map((r) => ({
     id: r.id,
