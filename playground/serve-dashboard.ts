@@ -12,7 +12,8 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import type { Hono } from "hono";
 
-const TYPES: Record<string, string> = {
+/** Content types of the files a playground build holds, by extension. */
+export const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
@@ -42,7 +43,7 @@ export function mountDashboard(app: Hono, root = "playground/dist"): void {
     if (!file.startsWith(base)) return c.text("forbidden", 403);
     try {
       const body = await readFile(file);
-      const type = TYPES[extname(file)] ?? "application/octet-stream";
+      const type = CONTENT_TYPES[extname(file)] ?? "application/octet-stream";
       const cache = extname(file) === ".html" ? "no-cache" : "public, max-age=31536000, immutable";
       return c.body(body, 200, { "content-type": type, "cache-control": cache });
     } catch {

@@ -20,19 +20,10 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { CONTENT_TYPES } from "../../playground/serve-dashboard.ts";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 export const screenshots = join(root, "test-results/browser");
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".data": "application/octet-stream",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-};
 
 /** A fingerprint of everything the page is built from (paths, sizes, modification times). */
 function sourceFingerprint(): string {
@@ -106,7 +97,7 @@ function sendFile(dir: string, path: string, response: ServerResponse): void {
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
   if (!existsSync(file)) return void response.writeHead(404).end("not found");
   response.writeHead(200, {
-    "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+    "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
     "cache-control": "max-age=3600",
   });
   createReadStream(file).pipe(response);
