@@ -12,10 +12,14 @@ import type { Logger } from "../../worker/logger.ts";
 import { createWorker, type Worker, type WorkerOptions } from "../../worker/worker.ts";
 import type { TestDatabase } from "./db.ts";
 
-/** Timings that keep engine tests fast: short leases, fast polls, quick reclaim. */
+/**
+ * Timings that keep engine tests fast: fast polls, quick reclaim. The lease is long enough that
+ * a heartbeat delayed by a loaded machine (PGlite serialises every query on one connection) never
+ * loses it; tests of leases and failover set their own, shorter `leaseMs`.
+ */
 export const FAST: Partial<WorkerOptions> = {
-  leaseMs: 1000,
-  heartbeatMs: 200,
+  leaseMs: 5000,
+  heartbeatMs: 250,
   pollIntervalMs: 200,
   reclaimIntervalMs: 100,
   probeTimeoutMs: 1000,
