@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { getExecution, listExecutions } from "../../worker/client.ts";
 import { NonRetryableError } from "../../worker/errors.ts";
-import { startWorkflow } from "../../worker/workflows/client.ts";
+import { sendSignal, startWorkflow } from "../../worker/workflows/client.ts";
 import { forEachDriver } from "../helpers/db.ts";
 import { reaches, register, run, settled } from "./helpers.ts";
 
@@ -24,17 +24,23 @@ forEachDriver("workflow effects", (t) => {
 
   it("cancels a child workflow that lost a race, with its pending tasks", async () => {
     await register(t.db, {
-      racer:
-        'let r = await Promise.race([Workflow.run("slowChild", {}), Timer.delay("300ms")])\nreturn r',
+      racer: 'let r = await Promise.race([Workflow.run("slowChild", {}), Signal.next("stop")])\n' +
+        "return r",
       slowChild: 'return await Task.run("never", {}, { queue: "nobody" })',
     });
     await run(t);
     const id = await startWorkflow(t.db, "racer");
-    expect((await settled(t.db, id)).output).toBe(null);
+    // The signal wins only once the child is waiting on its task, so both must be cancelled.
+    await expect.poll(async () => {
+      const [child] = await listExecutions(t.db, { parentId: id });
+      return child ? (await listExecutions(t.db, { parentId: child.id })).length : 0;
+    }).toBe(1);
     const [child] = await listExecutions(t.db, { parentId: id });
+    const [pending] = await listExecutions(t.db, { parentId: child.id });
+    await sendSignal(t.db, id, "stop", "now");
+    expect((await settled(t.db, id)).output).toBe("now");
     await expect.poll(async () => (await getExecution(t.db, child.id))?.status).toBe("cancelled");
-    const [task] = await listExecutions(t.db, { parentId: child.id });
-    expect(task.status).toBe("cancelled");
+    await expect.poll(async () => (await getExecution(t.db, pending.id))?.status).toBe("cancelled");
   });
 
   it("runs Promise.all, allSettled and any over tasks in list and object forms", async () => {
