@@ -117,6 +117,7 @@ function declarePostgres(name: string, body: (t: TestDatabase) => void): void {
     return;
   }
   console.warn(`[db] SKIPPING "${title}": ${reason} (set CI=true to make this fail)`);
+  // A local run without a server skips loudly; CI (CI=true, above) fails instead.
   describe.skip(title, () => body(postgresSuite(name, server.url)));
 }
 

@@ -26,6 +26,8 @@ async function runCase(c: ConformanceCase, env: TestEnv) {
 
 describe("conformance cases through the durable engine (createTestEnv)", () => {
   for (const c of cases) {
+    // `taskLatency` needs a task that takes virtual time, which a real worker cannot do; those
+    // cases run through runLocal in tests/interpreter/conformance.test.ts.
     const latency = c.taskLatency !== undefined;
     it.skipIf(latency)(c.name, async () => {
       const env = await createTestEnv({
