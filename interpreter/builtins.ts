@@ -83,9 +83,20 @@ const MATH_UNARY = [
   "trunc",
 ] as const;
 
-const MATH_CONSTANTS = ["E", "LN10", "LN2", "LOG10E", "LOG2E", "PI", "SQRT1_2", "SQRT2"] as const;
+/** The constants of `Math` (`Math.PI`, …). */
+export const MATH_CONSTANTS: readonly string[] = [
+  "E",
+  "LN10",
+  "LN2",
+  "LOG10E",
+  "LOG2E",
+  "PI",
+  "SQRT1_2",
+  "SQRT2",
+];
 
-const NUMBER_CONSTANTS = [
+/** The constants of `Number` (`Number.MAX_SAFE_INTEGER`, …). */
+export const NUMBER_CONSTANTS: readonly string[] = [
   "EPSILON",
   "MAX_SAFE_INTEGER",
   "MAX_VALUE",
@@ -94,7 +105,7 @@ const NUMBER_CONSTANTS = [
   "NaN",
   "NEGATIVE_INFINITY",
   "POSITIVE_INFINITY",
-] as const;
+];
 
 const errorSpec = (name: string): GlobalSpec => ({
   kind: "error",

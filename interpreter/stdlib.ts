@@ -4,7 +4,7 @@
  * strings, arrays and numbers.
  * @module
  */
-import { GLOBALS } from "./builtins.ts";
+import { GLOBALS, MATH_CONSTANTS, NUMBER_CONSTANTS } from "./builtins.ts";
 import { FlowThrow, makeError, typeError } from "./errors.ts";
 import { arrayMethod } from "./stdlib-array.ts";
 import { OBJECT_FUNCTIONS } from "./stdlib-object.ts";
@@ -18,18 +18,6 @@ import type { VM } from "./vm-state.ts";
 export type BuiltinFn = (vm: VM, args: unknown[]) => unknown;
 
 const num = (args: unknown[], i = 0) => toNum(args[i] ?? NaN);
-
-const MATH_CONSTANTS = ["E", "LN10", "LN2", "LOG10E", "LOG2E", "PI", "SQRT1_2", "SQRT2"];
-const NUMBER_CONSTANTS = [
-  "EPSILON",
-  "MAX_SAFE_INTEGER",
-  "MAX_VALUE",
-  "MIN_SAFE_INTEGER",
-  "MIN_VALUE",
-  "NaN",
-  "NEGATIVE_INFINITY",
-  "POSITIVE_INFINITY",
-];
 
 function errorConstructor(name: string): BuiltinFn {
   return (_vm, args) =>
