@@ -5,14 +5,10 @@
  * @module
  */
 
-/** Lifecycle of an execution (DESIGN.md "Lifecycle"). */
-export type ExecutionStatus =
-  | "pending"
-  | "running"
-  | "suspended"
-  | "completed"
-  | "failed"
-  | "cancelled";
+import type { ExecutionStatus } from "../../../worker/execution.ts";
+
+/** Lifecycle of an execution: the engine's own type. */
+export type { ExecutionStatus };
 
 /** A serialisable failure: `name`, `message`, and the `.flow` line when known. */
 export interface ExecutionError {
