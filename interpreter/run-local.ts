@@ -184,7 +184,11 @@ class LocalHost {
     exec.status = status;
     exec.output = output;
     exec.error = error;
-    for (const child of exec.children.values()) this.cancelExecution(child);
+    // Like the engine: cancelling cascades to unfinished children; a workflow that completes or
+    // fails leaves the children it never awaited running (fire-and-forget).
+    if (status === "cancelled") {
+      for (const child of exec.children.values()) this.cancelExecution(child);
+    }
     if (!exec.parent) return;
     const { exec: parent, handle } = exec.parent;
     if (status === "completed") this.deliver(parent, { handle, ok: true, value: output ?? null });

@@ -75,7 +75,7 @@ describe("runLocal", () => {
     expect(r.status).toBe("blocked");
   });
 
-  it("cancels a child workflow whose parent ended, and records children's tasks", async () => {
+  it("records the tasks of a child workflow nobody awaits, up to the root's end", async () => {
     const r = await runLocal(
       `Workflow.run("child", {})\nawait Task.run("quick", {})\nreturn "parent done"`,
       {
@@ -85,6 +85,41 @@ describe("runLocal", () => {
     );
     expect(r.output).toBe("parent done");
     expect(r.calls.map((c) => c.name)).toStrictEqual(["quick", "inner"]);
+  });
+
+  it("leaves a grandchild running when its parent completes, as the engine does", async () => {
+    // middle starts a grandchild without awaiting it and returns; the grandchild's later task
+    // still runs while the root is busy, so it is in `calls`
+    const r = await runLocal(
+      `await Workflow.run("middle", {})\nawait Timer.delay(60)\nreturn "root done"`,
+      {
+        workflows: {
+          middle: `Workflow.run("grandchild", {})\nreturn 1`,
+          grandchild: `await Timer.delay(10)\nawait Task.run("late", {})\nreturn 2`,
+        },
+        tasks: { late: () => 3 },
+      },
+    );
+    expect(r.output).toBe("root done");
+    expect(r.calls.map((c) => c.name)).toStrictEqual(["late"]);
+  });
+
+  it("cancels the unfinished children of a cancelled child workflow", async () => {
+    // the race's loser (slow) is cancelled, and with it the grandchild it started
+    const r = await runLocal(
+      `const w = await Promise.race({ t: Timer.delay(5), w: Workflow.run("slow", {}) })
+await Timer.delay(60)
+return w.key`,
+      {
+        workflows: {
+          slow: `Workflow.run("grandchild", {})\nawait Timer.delay(100)\nreturn 1`,
+          grandchild: `await Timer.delay(10)\nawait Task.run("late", {})\nreturn 2`,
+        },
+        tasks: { late: () => 3 },
+      },
+    );
+    expect(r.output).toBe("t");
+    expect(r.calls).toStrictEqual([]);
   });
 
   it("collects console lines and reports compile problems as diagnostics", async () => {

@@ -184,6 +184,23 @@ forEachDriver("workflow effects", (t) => {
     await expect.poll(() => ran).toBe(true);
   });
 
+  it("leaves a child workflow it never awaited running after it completes or fails", async () => {
+    await register(t.db, {
+      waiter: 'return await Signal.next("go")',
+      okParent: 'Workflow.run("waiter", {})\nreturn "done"',
+      badParent: 'Workflow.run("waiter", {})\nthrow new Error("boom")',
+    });
+    await run(t);
+    for (const [name, status] of [["okParent", "completed"], ["badParent", "failed"]]) {
+      const id = await startWorkflow(t.db, name);
+      expect((await settled(t.db, id)).status).toBe(status);
+      const [child] = await listExecutions(t.db, { parentId: id });
+      await reaches(t.db, child.id, "suspended");
+      await sendSignal(t.db, child.id, "go", 7);
+      expect(await settled(t.db, child.id)).toMatchObject({ status: "completed", output: 7 });
+    }
+  });
+
   it("returns the first execution for a repeated idempotency key", async () => {
     await register(t.db, { idem: 'await Signal.next("x")\nreturn 1' });
     await run(t);
