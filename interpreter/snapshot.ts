@@ -67,9 +67,19 @@ export interface SnapshotState {
   errorLine?: number | null;
 }
 
+/**
+ * The next free stamp. An encoder owns the stamps from its `base` (the counter when it
+ * starts) on, so an object stamped `base + id` got heap id `id` from this very encoder
+ * and one with a smaller stamp was stamped by an earlier one: stamps only grow, past
+ * every stamp given (up to 2^53, after which they would stop being exact integers).
+ */
+let stamps = 0;
+
 /** Encodes a graph of live values into a heap, iteratively, estimating the JSON size. */
 class Encoder {
+  /** Ids of the objects that are not `VObj`s (those carry a stamp instead). */
   ids = new Map<object, number>();
+  base = stamps;
   heap: unknown[][] = [];
   /** The object of each heap entry, by id; entries from `heap.length` on are still to do. */
   objects: object[] = [];
@@ -80,11 +90,22 @@ class Encoder {
 
   /** The `"@id"` reference of an object, giving it an id on first sight. */
   ref(v: object): string {
-    let id = this.ids.get(v);
-    if (id === undefined) {
-      id = this.objects.length;
-      this.ids.set(v, id);
-      this.objects.push(v);
+    let id: number;
+    if (v instanceof VObj) {
+      id = VObj.stamp(v) - this.base;
+      if (id < 0) {
+        id = this.objects.length;
+        VObj.setStamp(v, this.base + id);
+        this.objects.push(v);
+        stamps = this.base + id + 1;
+      }
+    } else {
+      const known = this.ids.get(v);
+      if (known === undefined) {
+        id = this.objects.length;
+        this.ids.set(v, id);
+        this.objects.push(v);
+      } else id = known;
     }
     this.size += 8;
     return refText(id);
@@ -140,20 +161,25 @@ class Encoder {
       return out;
     }
     if (v instanceof VObj) {
-      const keys = Object.keys(v);
-      const out = new Array<unknown>(keys.length * 2 + 1);
+      // `for in` lists the own keys in the order of `Object.keys` (the prototype chain is
+      // empty) without making an array of them, and lets V8 read each value by its field
+      // index instead of a keyed lookup. The first pass only counts.
+      let n = 1;
+      for (const _ in v) n += 2;
+      const out = new Array<unknown>(n);
       out[0] = "o";
       let chars = 0;
-      for (let i = 0, j = 1; i < keys.length; i++, j += 2) {
-        const key = keys[i];
+      let j = 1;
+      for (const key in v) {
         chars += key.length + 1;
-        out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
         const x = v[key];
+        out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
         if (typeof x === "object" && x !== null) out[j + 1] = this.ref(x);
         else if (typeof x === "string") {
           chars += x.length + 1;
           out[j + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
         } else out[j + 1] = this.value(x);
+        j += 2;
       }
       this.chars += chars;
       return out;
