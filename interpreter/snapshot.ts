@@ -131,59 +131,70 @@ class Encoder {
     const objects = this.objects;
     const heap = this.heap;
     // Entries are made in id order; making one may give ids to more objects.
-    for (let i = heap.length; i < objects.length; i++) heap.push(this.entry(objects[i]));
+    for (let i = heap.length; i < objects.length; i++) {
+      const v = objects[i];
+      this.size += 8;
+      heap.push(
+        Array.isArray(v)
+          ? this.arrayEntry(v)
+          : v instanceof VObj
+          ? this.objectEntry(v)
+          : this.otherEntry(v),
+      );
+    }
   }
 
-  entry(v: object): unknown[] {
-    this.size += 8;
-    if (Array.isArray(v)) {
-      const n = v.length;
-      const out = new Array<unknown>(n + 1);
-      out[0] = "a";
-      let size = 0;
-      let chars = 0;
-      for (let i = 0; i < n; i++) {
-        const x = v[i];
-        // Scalars, the bulk of many arrays, are handled here without a call.
-        if (typeof x === "number") {
-          size += 25;
-          if (x - x === 0 && (x !== 0 || 1 / x > 0)) out[i + 1] = x;
-          else out[i + 1] = x === 0 ? { $: "-0" } : { $: String(x) };
-        } else if (typeof x === "object" && x !== null) {
-          out[i + 1] = this.ref(x);
-        } else if (typeof x === "string") {
-          chars += x.length + 1;
-          out[i + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
-        } else out[i + 1] = this.value(x);
-      }
-      this.size += size;
-      this.chars += chars;
-      return out;
+  arrayEntry(v: unknown[]): unknown[] {
+    const n = v.length;
+    const out = new Array<unknown>(n + 1);
+    out[0] = "a";
+    let size = 0;
+    let chars = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      // Scalars, the bulk of many arrays, are handled here without a call.
+      if (typeof x === "number") {
+        size += 25;
+        if (x - x === 0 && (x !== 0 || 1 / x > 0)) out[i + 1] = x;
+        else out[i + 1] = x === 0 ? { $: "-0" } : { $: String(x) };
+      } else if (typeof x === "object" && x !== null) {
+        out[i + 1] = this.ref(x);
+      } else if (typeof x === "string") {
+        chars += x.length + 1;
+        out[i + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
+      } else out[i + 1] = this.value(x);
     }
-    if (v instanceof VObj) {
-      // `for in` lists the own keys in the order of `Object.keys` (the prototype chain is
-      // empty) without making an array of them, and lets V8 read each value by its field
-      // index instead of a keyed lookup. The first pass only counts.
-      let n = 1;
-      for (const _ in v) n += 2;
-      const out = new Array<unknown>(n);
-      out[0] = "o";
-      let chars = 0;
-      let j = 1;
-      for (const key in v) {
-        chars += key.length + 1;
-        const x = v[key];
-        out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
-        if (typeof x === "object" && x !== null) out[j + 1] = this.ref(x);
-        else if (typeof x === "string") {
-          chars += x.length + 1;
-          out[j + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
-        } else out[j + 1] = this.value(x);
-        j += 2;
-      }
-      this.chars += chars;
-      return out;
+    this.size += size;
+    this.chars += chars;
+    return out;
+  }
+
+  objectEntry(v: VObj): unknown[] {
+    // `for in` lists the own keys in the order of `Object.keys` (the prototype chain is
+    // empty) without making an array of them, and lets V8 read each value by its field
+    // index instead of a keyed lookup. The first pass only counts.
+    let n = 1;
+    for (const _ in v) n += 2;
+    const out = new Array<unknown>(n);
+    out[0] = "o";
+    let chars = 0;
+    let j = 1;
+    for (const key in v) {
+      chars += key.length + 1;
+      const x = v[key];
+      out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
+      if (typeof x === "object" && x !== null) out[j + 1] = this.ref(x);
+      else if (typeof x === "string") {
+        chars += x.length + 1;
+        out[j + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
+      } else out[j + 1] = this.value(x);
+      j += 2;
     }
+    this.chars += chars;
+    return out;
+  }
+
+  otherEntry(v: object): unknown[] {
     if (v instanceof Scope) {
       const vars = v.vars;
       const out = new Array<unknown>(vars.length + 2);

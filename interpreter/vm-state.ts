@@ -175,7 +175,7 @@ export class VM {
 
   constructor(program: CompiledProgram, limits: Limits = {}) {
     this.program = program;
-    this.limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+    this.limits = withDefaults(limits);
     this.budget = this.limits.instructions;
     this.maxDepth = this.limits.callDepth;
     this.payloadBytes = this.limits.payloadBytes;
@@ -190,10 +190,14 @@ export class VM {
   }
 }
 
-function stripUndefined(limits: Limits): Limits {
-  const out: Limits = {};
-  for (const [k, v] of Object.entries(limits)) {
-    if (typeof v === "number" && v > 0) out[k as keyof Limits] = v;
-  }
-  return out;
+/** The limits given as positive numbers, the defaults for the others. */
+function withDefaults(limits: Limits): Required<Limits> {
+  const pick = (v: number | undefined, otherwise: number) =>
+    typeof v === "number" && v > 0 ? v : otherwise;
+  return {
+    instructions: pick(limits.instructions, DEFAULT_LIMITS.instructions),
+    callDepth: pick(limits.callDepth, DEFAULT_LIMITS.callDepth),
+    snapshotBytes: pick(limits.snapshotBytes, DEFAULT_LIMITS.snapshotBytes),
+    payloadBytes: pick(limits.payloadBytes, DEFAULT_LIMITS.payloadBytes),
+  };
 }
