@@ -25,6 +25,8 @@ import {
   endOf,
   isError,
   nodesOf,
+  notError,
+  only,
   type Problem,
   report,
   type SyntaxNode,
@@ -161,9 +163,9 @@ function forStatement(ctx: Converter, node: SyntaxNode): Statement {
 
 /** `(init; test; update)`: a declaration carries its own `;`, so it fills the first slot. */
 function forHead(ctx: Converter, spec: SyntaxNode | null | undefined) {
-  const kids = (spec ? children(spec) : []).filter((c) =>
-    c.name !== "(" && c.name !== ")" && !isError(c)
-  );
+  const kids = spec
+    ? only(children(spec), (c) => c.name !== "(" && c.name !== ")" && !isError(c))
+    : [];
   const declaration = kids[0]?.name === "VariableDeclaration" ? kids[0] : null;
   const slots: SyntaxNode[][] = declaration ? [[], []] : [[]];
   for (const c of declaration ? kids.slice(1) : kids) {
@@ -187,7 +189,7 @@ function forXHead(
   ctx: Converter,
   spec: SyntaxNode,
 ): { left: VariableDeclaration | Pattern; right: Expression } {
-  const kids = children(spec).filter((c) => !isError(c) && c.name !== "(" && c.name !== ")");
+  const kids = only(children(spec), (c) => !isError(c) && c.name !== "(" && c.name !== ")");
   const opIndex = kids.findIndex((c) => c.name === "in" || c.name === "of");
   const right = ctx.expression(kids[opIndex + 1], spec.to);
   const first = kids[0];
@@ -243,7 +245,7 @@ function tryStatement(ctx: Converter, node: SyntaxNode): Statement {
 }
 
 function catchClause(ctx: Converter, node: SyntaxNode): CatchClause {
-  const kids = children(node).filter((c) => !isError(c));
+  const kids = only(children(node), notError);
   const open = kids.findIndex((c) => c.name === "(");
   const param = open >= 0 ? patternOf(ctx, kids[open + 1]) : null;
   const bodyNode = node.getChild("Block");
