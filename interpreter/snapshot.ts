@@ -67,19 +67,16 @@ export interface SnapshotState {
   errorLine?: number | null;
 }
 
-/**
- * The next free stamp. An encoder owns the stamps from its `base` (the counter when it
- * starts) on, so an object stamped `base + id` got heap id `id` from this very encoder
- * and one with a smaller stamp was stamped by an earlier one: stamps only grow, past
- * every stamp given (up to 2^53, after which they would stop being exact integers).
- */
-let stamps = 0;
-
 /** Encodes a graph of live values into a heap, iteratively, estimating the JSON size. */
 class Encoder {
   /** Ids of the objects that are not `VObj`s (those carry a stamp instead). */
   ids = new Map<object, number>();
-  base = stamps;
+  /**
+   * The stamps from `base` on are this encoder's: an object stamped `base + id` got heap
+   * id `id` from it, one with a smaller stamp got it from an earlier encoder (stamps only
+   * grow, up to 2^53, past which they would stop being exact integers).
+   */
+  base = VObj.nextStamp();
   heap: unknown[][] = [];
   /** The object of each heap entry, by id; entries from `heap.length` on are still to do. */
   objects: object[] = [];
@@ -97,7 +94,6 @@ class Encoder {
         id = this.objects.length;
         VObj.setStamp(v, this.base + id);
         this.objects.push(v);
-        stamps = this.base + id + 1;
       }
     } else {
       const known = this.ids.get(v);

@@ -29,11 +29,20 @@ export class VObj {
     return o.#stamp;
   }
 
-  /** Sets the snapshot encoder's stamp of `o`. */
+  /** Sets the snapshot encoder's stamp of `o` (a number from {@link VObj.nextStamp} on). */
   static setStamp(o: VObj, stamp: number): void {
     o.#stamp = stamp;
+    if (stamp >= nextStamp) nextStamp = stamp + 1;
+  }
+
+  /** A stamp no object has yet; stamps only grow. */
+  static nextStamp(): number {
+    return nextStamp;
   }
 }
+
+/** Kept beside the field it numbers, so every encoder in the process shares it. */
+let nextStamp = 0;
 Object.setPrototypeOf(VObj.prototype, null);
 delete (VObj.prototype as { constructor?: unknown }).constructor;
 
