@@ -3,7 +3,7 @@
  * node spans that ignore zero-length tokens (inserted semicolons, recovered errors).
  * @module
  */
-import type { NodeType, Tree } from "@lezer/common";
+import type { NodeType, SyntaxNode as LezerNode, Tree } from "@lezer/common";
 import type { BlockStatement, Expression } from "./ast.ts";
 
 /** The children array every leaf shares (never mutated: {@link nodesOf} replaces it). */
@@ -73,29 +73,59 @@ export class SyntaxNode {
 }
 
 /**
- * Reads a Lezer tree once, with a cursor, into {@link SyntaxNode}s (the same nodes
- * Lezer's navigation shows: anonymous nodes are skipped).
+ * Reads a Lezer tree, with a cursor, into {@link SyntaxNode}s (the same nodes Lezer's
+ * navigation shows: anonymous nodes are skipped): the root and its children, whose own
+ * subtrees {@link expand} reads when they are needed. Converting one top-level statement
+ * at a time and then {@link release}-ing it keeps only that statement's nodes alive, not
+ * the whole file's (fewer live objects make each young-generation GC cheaper).
  * @example
  * ```ts
- * nodesOf(parser.parse("f(1)")).firstChild?.name; // "ExpressionStatement"
+ * const root = nodesOf(parser.parse("f(1)"));
+ * expand(root.firstChild!).firstChild?.name; // "CallExpression"
  * ```
  */
 export function nodesOf(tree: Tree): SyntaxNode {
   const c = tree.cursor();
   const root = new SyntaxNode(c.type, c.from, c.to, null, 0);
   if (!c.firstChild()) return root;
+  const kids: SyntaxNode[] = [];
+  do {
+    const node = new SyntaxNode(c.type, c.from, c.to, root, kids.length);
+    kids.push(node);
+    unread.set(node, c.node);
+  } while (c.nextSibling());
+  root.children = kids.slice();
+  return root;
+}
+
+/** The Lezer nodes of the subtrees {@link nodesOf} left to {@link expand}. */
+const unread = new WeakMap<SyntaxNode, LezerNode>();
+
+/**
+ * Reads the subtree of a node {@link nodesOf} left unread (nothing to do for others).
+ * @example
+ * ```ts
+ * expand(root.firstChild!).children.length; // its children, now read
+ * ```
+ */
+export function expand(node: SyntaxNode): SyntaxNode {
+  const lezer = unread.get(node);
+  if (lezer === undefined) return node;
+  unread.delete(node);
+  const c = lezer.cursor();
+  if (!c.firstChild()) return node;
   // The children of the nodes still open, innermost last, from `starts[i]` up to `top`
   // for the i-th open node; a node gets an array of exactly its children when it closes
   // (an array grown by `push` would hold room for 17).
   const pending: SyntaxNode[] = [];
   const starts: number[] = [0];
   let top = 0;
-  let parent = root;
+  let parent = node;
   for (;;) {
-    const node = new SyntaxNode(c.type, c.from, c.to, parent, top - starts[starts.length - 1]);
-    pending[top++] = node;
+    const child = new SyntaxNode(c.type, c.from, c.to, parent, top - starts[starts.length - 1]);
+    pending[top++] = child;
     if (c.firstChild()) {
-      parent = node;
+      parent = child;
       starts.push(top);
       continue;
     }
@@ -103,11 +133,23 @@ export function nodesOf(tree: Tree): SyntaxNode {
       const start = starts.pop()!;
       parent.children = pending.slice(start, top);
       top = start;
-      if (parent === root) return root;
+      if (parent === node) return node;
       c.parent();
       parent = parent.parent!;
     }
   }
+}
+
+/**
+ * Drops the subtree of a node that has been converted, so it can be collected.
+ * @example
+ * ```ts
+ * release(statementNode); // statementNode.children is empty again
+ * ```
+ */
+export function release(node: SyntaxNode): void {
+  node.children = NO_CHILDREN;
+  node.withoutComments = null;
 }
 
 /** A problem found while converting, before line/column are attached. */

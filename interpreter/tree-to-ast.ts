@@ -23,11 +23,13 @@ import {
   children,
   type Converter,
   endOf,
+  expand,
   isError,
   nodesOf,
   notError,
   only,
   type Problem,
+  release,
   report,
   type SyntaxNode,
 } from "./syntax-tree.ts";
@@ -71,7 +73,13 @@ export function treeToAst(tree: Tree, source: string): { program: Program; probl
     block: (node) => blockOf(ctx, node),
     expression: (node, pos) => expressionOf(ctx, node, pos),
   };
-  const body = statementsOf(ctx, nodesOf(tree));
+  // One top-level statement's parse nodes at a time (see nodesOf).
+  const body: Statement[] = [];
+  for (const c of children(nodesOf(tree))) {
+    if (!c.type.is("Statement")) continue;
+    body.push(statementOf(ctx, expand(c)));
+    release(c);
+  }
   return {
     program: { type: "Program", body, start: 0, end: source.length },
     problems: ctx.problems,
