@@ -180,7 +180,9 @@ export class FnCompiler {
   code: number[] = [];
   lines: number[] = [];
   consts: unknown[] = [];
+  /** Constants other than strings and objects, by value. */
   constIndex = new Map<unknown, number>();
+  stringIndex = new Map<unknown, number>();
   scope: CScope;
   fnScope: CScope;
   line = 1;
@@ -218,17 +220,48 @@ export class FnCompiler {
     this.line = this.prog.lineOf(node.start);
   }
 
-  emit(...words: number[]): void {
-    for (const w of words) {
-      this.code.push(w);
-      this.lines.push(this.line);
-    }
+  /**
+   * Appends up to seven words (an opcode and its operands, or several instructions).
+   * Words are listed as parameters, not gathered into an array, so emitting allocates
+   * nothing; the first one missing ends the list.
+   */
+  emit(
+    w0: number,
+    w1?: number,
+    w2?: number,
+    w3?: number,
+    w4?: number,
+    w5?: number,
+    w6?: number,
+  ): void {
+    const code = this.code, lines = this.lines, line = this.line;
+    code.push(w0);
+    lines.push(line);
+    if (w1 === undefined) return;
+    code.push(w1);
+    lines.push(line);
+    if (w2 === undefined) return;
+    code.push(w2);
+    lines.push(line);
+    if (w3 === undefined) return;
+    code.push(w3);
+    lines.push(line);
+    if (w4 === undefined) return;
+    code.push(w4);
+    lines.push(line);
+    if (w5 === undefined) return;
+    code.push(w5);
+    lines.push(line);
+    if (w6 === undefined) return;
+    code.push(w6);
+    lines.push(line);
   }
 
   /** Emits `op` with a placeholder target; returns the operand position to patch. */
-  jump(op: number, ...rest: number[]): number {
-    this.emit(op, -1, ...rest);
-    return this.code.length - 1 - rest.length;
+  jump(op: number, a?: number, b?: number, c?: number, d?: number): number {
+    const at = this.code.length + 1;
+    this.emit(op, -1, a, b, c, d);
+    return at;
   }
 
   /** Points the jump operand at `at` to `target` (default: here). */
@@ -240,12 +273,17 @@ export class FnCompiler {
     return this.code.length;
   }
 
+  /** The index of a constant; equal strings and numbers share one, objects never do. */
   constant(value: unknown): number {
-    const key = typeof value === "string" ? "s" + value : value;
-    const found = this.constIndex.get(key);
-    if (found !== undefined && typeof value !== "object") return found;
+    if (typeof value === "object") {
+      this.consts.push(value);
+      return this.consts.length - 1;
+    }
+    const index = typeof value === "string" ? this.stringIndex : this.constIndex;
+    const found = index.get(value);
+    if (found !== undefined) return found;
     this.consts.push(value);
-    this.constIndex.set(key, this.consts.length - 1);
+    index.set(value, this.consts.length - 1);
     return this.consts.length - 1;
   }
 

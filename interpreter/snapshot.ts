@@ -69,7 +69,14 @@ export interface SnapshotState {
 
 /** Encodes a graph of live values into a heap, iteratively, estimating the JSON size. */
 class Encoder {
+  /** Ids of the objects that are not `VObj`s (those carry a stamp instead). */
   ids = new Map<object, number>();
+  /**
+   * The stamps from `base` on are this encoder's: an object stamped `base + id` got heap
+   * id `id` from it, one with a smaller stamp got it from an earlier encoder (stamps only
+   * grow, up to 2^53, past which they would stop being exact integers).
+   */
+  base = VObj.nextStamp();
   heap: unknown[][] = [];
   /** The object of each heap entry, by id; entries from `heap.length` on are still to do. */
   objects: object[] = [];
@@ -80,11 +87,21 @@ class Encoder {
 
   /** The `"@id"` reference of an object, giving it an id on first sight. */
   ref(v: object): string {
-    let id = this.ids.get(v);
-    if (id === undefined) {
-      id = this.objects.length;
-      this.ids.set(v, id);
-      this.objects.push(v);
+    let id: number;
+    if (v instanceof VObj) {
+      id = VObj.stamp(v) - this.base;
+      if (id < 0) {
+        id = this.objects.length;
+        VObj.setStamp(v, this.base + id);
+        this.objects.push(v);
+      }
+    } else {
+      const known = this.ids.get(v);
+      if (known === undefined) {
+        id = this.objects.length;
+        this.ids.set(v, id);
+        this.objects.push(v);
+      } else id = known;
     }
     this.size += 8;
     return refText(id);
@@ -110,54 +127,70 @@ class Encoder {
     const objects = this.objects;
     const heap = this.heap;
     // Entries are made in id order; making one may give ids to more objects.
-    for (let i = heap.length; i < objects.length; i++) heap.push(this.entry(objects[i]));
+    for (let i = heap.length; i < objects.length; i++) {
+      const v = objects[i];
+      this.size += 8;
+      heap.push(
+        Array.isArray(v)
+          ? this.arrayEntry(v)
+          : v instanceof VObj
+          ? this.objectEntry(v)
+          : this.otherEntry(v),
+      );
+    }
   }
 
-  entry(v: object): unknown[] {
-    this.size += 8;
-    if (Array.isArray(v)) {
-      const n = v.length;
-      const out = new Array<unknown>(n + 1);
-      out[0] = "a";
-      let size = 0;
-      let chars = 0;
-      for (let i = 0; i < n; i++) {
-        const x = v[i];
-        // Scalars, the bulk of many arrays, are handled here without a call.
-        if (typeof x === "number") {
-          size += 25;
-          if (x - x === 0 && (x !== 0 || 1 / x > 0)) out[i + 1] = x;
-          else out[i + 1] = x === 0 ? { $: "-0" } : { $: String(x) };
-        } else if (typeof x === "object" && x !== null) {
-          out[i + 1] = this.ref(x);
-        } else if (typeof x === "string") {
-          chars += x.length + 1;
-          out[i + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
-        } else out[i + 1] = this.value(x);
-      }
-      this.size += size;
-      this.chars += chars;
-      return out;
+  arrayEntry(v: unknown[]): unknown[] {
+    const n = v.length;
+    const out = new Array<unknown>(n + 1);
+    out[0] = "a";
+    let size = 0;
+    let chars = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      // Scalars, the bulk of many arrays, are handled here without a call.
+      if (typeof x === "number") {
+        size += 25;
+        if (x - x === 0 && (x !== 0 || 1 / x > 0)) out[i + 1] = x;
+        else out[i + 1] = x === 0 ? { $: "-0" } : { $: String(x) };
+      } else if (typeof x === "object" && x !== null) {
+        out[i + 1] = this.ref(x);
+      } else if (typeof x === "string") {
+        chars += x.length + 1;
+        out[i + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
+      } else out[i + 1] = this.value(x);
     }
-    if (v instanceof VObj) {
-      const keys = Object.keys(v);
-      const out = new Array<unknown>(keys.length * 2 + 1);
-      out[0] = "o";
-      let chars = 0;
-      for (let i = 0, j = 1; i < keys.length; i++, j += 2) {
-        const key = keys[i];
-        chars += key.length + 1;
-        out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
-        const x = v[key];
-        if (typeof x === "object" && x !== null) out[j + 1] = this.ref(x);
-        else if (typeof x === "string") {
-          chars += x.length + 1;
-          out[j + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
-        } else out[j + 1] = this.value(x);
-      }
-      this.chars += chars;
-      return out;
+    this.size += size;
+    this.chars += chars;
+    return out;
+  }
+
+  objectEntry(v: VObj): unknown[] {
+    // `for in` lists the own keys in the order of `Object.keys` (the prototype chain is
+    // empty) without making an array of them, and lets V8 read each value by its field
+    // index instead of a keyed lookup. The first pass only counts.
+    let n = 1;
+    for (const _ in v) n += 2;
+    const out = new Array<unknown>(n);
+    out[0] = "o";
+    let chars = 0;
+    let j = 1;
+    for (const key in v) {
+      chars += key.length + 1;
+      const x = v[key];
+      out[j] = key.charCodeAt(0) === 64 ? "@" + key : key;
+      if (typeof x === "object" && x !== null) out[j + 1] = this.ref(x);
+      else if (typeof x === "string") {
+        chars += x.length + 1;
+        out[j + 1] = x.charCodeAt(0) === 64 ? "@" + x : x;
+      } else out[j + 1] = this.value(x);
+      j += 2;
     }
+    this.chars += chars;
+    return out;
+  }
+
+  otherEntry(v: object): unknown[] {
     if (v instanceof Scope) {
       const vars = v.vars;
       const out = new Array<unknown>(vars.length + 2);

@@ -7,7 +7,7 @@
 import { ARRAY_METHODS } from "./builtins.ts";
 import { rangeError, typeError } from "./errors.ts";
 import { describe, isCallable, toNum, toStr } from "./values.ts";
-import type { VM } from "./vm-state.ts";
+import type { Callback, VM } from "./vm-state.ts";
 
 type Method = (vm: VM, a: unknown[], args: unknown[]) => unknown;
 
@@ -21,15 +21,12 @@ function orNull(v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
-/** Wraps a `.flow` function as a native (value, index, array) callback. */
-function callback(vm: VM, args: unknown[], name: string) {
-  const f = fnArg(args, name);
-  return (x: unknown, i: number, a: unknown[]) => vm.call(f, [x, i, a]);
-}
-
-function predicate(vm: VM, args: unknown[], name: string) {
-  const cb = callback(vm, args, name);
-  return (x: unknown, i: number, a: unknown[]) => !!cb(x, i, a);
+/**
+ * Wraps a `.flow` function as a native (value, index, array) callback. Native `filter`,
+ * `find`, `some` … take the truthiness of its result, as `.flow` does.
+ */
+function callback(vm: VM, args: unknown[], name: string): Callback {
+  return vm.callback(fnArg(args, name), 3);
 }
 
 /** The default sort order: by string form, as JavaScript does. */
@@ -41,15 +38,17 @@ function defaultOrder(x: unknown, y: unknown): number {
 function comparator(vm: VM, f: unknown) {
   if (f === undefined || f === null) return defaultOrder;
   if (!isCallable(f)) typeError(`sort needs a comparison function, got ${describe(f)}`);
+  const cb = vm.callback(f, 2);
   return (x: unknown, y: unknown) => {
-    const r = toNum(vm.call(f, [x, y]));
-    return Number.isNaN(r) ? 0 : r;
+    const v = cb(x, y);
+    const r = typeof v === "number" ? v : toNum(v);
+    return r === r ? r : 0;
   };
 }
 
 function reducer(vm: VM, a: unknown[], args: unknown[], right: boolean): unknown {
   const f = fnArg(args, right ? "reduceRight" : "reduce");
-  const cb = (acc: unknown, x: unknown, i: number) => vm.call(f, [acc, x, i, a]);
+  const cb = vm.callback(f, 4) as (acc: unknown, x: unknown, i: number, a: unknown[]) => unknown;
   if (args.length < 2) {
     if (a.length === 0) typeError("reduce of an empty array with no initial value");
     return right ? a.reduceRight(cb) : a.reduce(cb);
@@ -70,13 +69,13 @@ function checkLength(n: number): number {
 const methods: Record<string, Method> = {
   at: (_vm, a, args) => orNull(a.at(toNum(args[0] ?? 0))),
   concat: (_vm, a, args) => a.concat(...args),
-  every: (vm, a, args) => a.every(predicate(vm, args, "every")),
+  every: (vm, a, args) => a.every(callback(vm, args, "every")),
   fill: (_vm, a, args) => a.fill(args[0] ?? null, ...(args.slice(1) as number[])),
-  filter: (vm, a, args) => a.filter(predicate(vm, args, "filter")),
-  find: (vm, a, args) => orNull(a.find(predicate(vm, args, "find"))),
-  findIndex: (vm, a, args) => a.findIndex(predicate(vm, args, "findIndex")),
-  findLast: (vm, a, args) => orNull(a.findLast(predicate(vm, args, "findLast"))),
-  findLastIndex: (vm, a, args) => a.findLastIndex(predicate(vm, args, "findLastIndex")),
+  filter: (vm, a, args) => a.filter(callback(vm, args, "filter")),
+  find: (vm, a, args) => orNull(a.find(callback(vm, args, "find"))),
+  findIndex: (vm, a, args) => a.findIndex(callback(vm, args, "findIndex")),
+  findLast: (vm, a, args) => orNull(a.findLast(callback(vm, args, "findLast"))),
+  findLastIndex: (vm, a, args) => a.findLastIndex(callback(vm, args, "findLastIndex")),
   flat: (_vm, a, args) => a.flat(flatDepth(args[0])),
   flatMap: (vm, a, args) => a.flatMap(callback(vm, args, "flatMap")),
   forEach: (vm, a, args) => (a.forEach(callback(vm, args, "forEach")), null),
@@ -100,7 +99,7 @@ const methods: Record<string, Method> = {
   reverse: (_vm, a) => a.reverse(),
   shift: (_vm, a) => orNull(a.shift()),
   slice: (_vm, a, args) => a.slice(...(args.map((x) => x ?? undefined) as number[])),
-  some: (vm, a, args) => a.some(predicate(vm, args, "some")),
+  some: (vm, a, args) => a.some(callback(vm, args, "some")),
   sort: (vm, a, args) => a.sort(comparator(vm, args[0])),
   splice: (_vm, a, args) =>
     args.length === 0

@@ -41,7 +41,8 @@ export function stringMethod(vm: VM, s: string, name: string, args: unknown[]): 
   if ((name === "replace" || name === "replaceAll") && isCallable(args[1])) {
     const fn = args[1];
     const pattern = toStr(args[0]);
-    const replacer = (match: string, offset: number) => toStr(vm.call(fn, [match, offset, s]));
+    const cb = vm.callback(fn, 3);
+    const replacer = (match: string, offset: number) => toStr(cb(match, offset, s));
     return name === "replace" ? s.replace(pattern, replacer) : s.replaceAll(pattern, replacer);
   }
   if (name === "split" && args[0] === null) return [s];

@@ -3,7 +3,7 @@
  * node spans that ignore zero-length tokens (inserted semicolons, recovered errors).
  * @module
  */
-import type { NodeType, Tree } from "@lezer/common";
+import type { NodeType, SyntaxNode as LezerNode, Tree } from "@lezer/common";
 import type { BlockStatement, Expression } from "./ast.ts";
 
 /** The children array every leaf shares (never mutated: {@link nodesOf} replaces it). */
@@ -16,11 +16,8 @@ const NO_CHILDREN: SyntaxNode[] = [];
  * Has the subset of `SyntaxNode` the conversion uses, with the same meaning.
  */
 export class SyntaxNode {
-  readonly name: string;
   /** Every child, comments included (leaves share one empty array). */
   children: SyntaxNode[] = NO_CHILDREN;
-  /** True for line and block comments, which Lezer places inside any node. */
-  readonly comment: boolean;
   /** The children without comments, once asked for (see {@link children}). */
   withoutComments: SyntaxNode[] | null = null;
   readonly type: NodeType;
@@ -35,9 +32,16 @@ export class SyntaxNode {
     this.to = to;
     this.parent = parent;
     this.index = index;
-    const name = type.name;
-    this.name = name;
-    this.comment = name === "LineComment" || name === "BlockComment";
+  }
+
+  get name(): string {
+    return this.type.name;
+  }
+
+  /** True for line and block comments, which Lezer places inside any node. */
+  get comment(): boolean {
+    const name = this.type.name;
+    return name === "LineComment" || name === "BlockComment";
   }
 
   get node(): SyntaxNode {
@@ -69,33 +73,83 @@ export class SyntaxNode {
 }
 
 /**
- * Reads a Lezer tree once, with a cursor, into {@link SyntaxNode}s (the same nodes
- * Lezer's navigation shows: anonymous nodes are skipped).
+ * Reads a Lezer tree, with a cursor, into {@link SyntaxNode}s (the same nodes Lezer's
+ * navigation shows: anonymous nodes are skipped): the root and its children, whose own
+ * subtrees {@link expand} reads when they are needed. Converting one top-level statement
+ * at a time and then {@link release}-ing it keeps only that statement's nodes alive, not
+ * the whole file's (fewer live objects make each young-generation GC cheaper).
  * @example
  * ```ts
- * nodesOf(parser.parse("f(1)")).firstChild?.name; // "ExpressionStatement"
+ * const root = nodesOf(parser.parse("f(1)"));
+ * expand(root.firstChild!).firstChild?.name; // "CallExpression"
  * ```
  */
 export function nodesOf(tree: Tree): SyntaxNode {
   const c = tree.cursor();
   const root = new SyntaxNode(c.type, c.from, c.to, null, 0);
   if (!c.firstChild()) return root;
-  let parent = root;
+  const kids: SyntaxNode[] = [];
+  do {
+    const node = new SyntaxNode(c.type, c.from, c.to, root, kids.length);
+    kids.push(node);
+    unread.set(node, c.node);
+  } while (c.nextSibling());
+  root.children = kids.slice();
+  return root;
+}
+
+/** The Lezer nodes of the subtrees {@link nodesOf} left to {@link expand}. */
+const unread = new WeakMap<SyntaxNode, LezerNode>();
+
+/**
+ * Reads the subtree of a node {@link nodesOf} left unread (nothing to do for others).
+ * @example
+ * ```ts
+ * expand(root.firstChild!).children.length; // its children, now read
+ * ```
+ */
+export function expand(node: SyntaxNode): SyntaxNode {
+  const lezer = unread.get(node);
+  if (lezer === undefined) return node;
+  unread.delete(node);
+  const c = lezer.cursor();
+  if (!c.firstChild()) return node;
+  // The children of the nodes still open, innermost last, from `starts[i]` up to `top`
+  // for the i-th open node; a node gets an array of exactly its children when it closes
+  // (an array grown by `push` would hold room for 17).
+  const pending: SyntaxNode[] = [];
+  const starts: number[] = [0];
+  let top = 0;
+  let parent = node;
   for (;;) {
-    let siblings = parent.children;
-    if (siblings === NO_CHILDREN) siblings = parent.children = [];
-    const node = new SyntaxNode(c.type, c.from, c.to, parent, siblings.length);
-    siblings.push(node);
+    const child = new SyntaxNode(c.type, c.from, c.to, parent, top - starts[starts.length - 1]);
+    pending[top++] = child;
     if (c.firstChild()) {
-      parent = node;
+      parent = child;
+      starts.push(top);
       continue;
     }
     while (!c.nextSibling()) {
-      if (parent === root) return root;
+      const start = starts.pop()!;
+      parent.children = pending.slice(start, top);
+      top = start;
+      if (parent === node) return node;
       c.parent();
       parent = parent.parent!;
     }
   }
+}
+
+/**
+ * Drops the subtree of a node that has been converted, so it can be collected.
+ * @example
+ * ```ts
+ * release(statementNode); // statementNode.children is empty again
+ * ```
+ */
+export function release(node: SyntaxNode): void {
+  node.children = NO_CHILDREN;
+  node.withoutComments = null;
 }
 
 /** A problem found while converting, before line/column are attached. */
@@ -125,15 +179,29 @@ export interface Converter {
  */
 export function children(node: SyntaxNode): SyntaxNode[] {
   if (node.withoutComments) return node.withoutComments;
-  const all = node.children;
-  let kids = all;
-  for (let i = 0; i < all.length; i++) {
-    if (all[i].comment) {
-      kids = all.filter((c) => !c.comment);
-      break;
-    }
-  }
-  return node.withoutComments = kids;
+  return node.withoutComments = only(node.children, notComment);
+}
+
+function notComment(node: SyntaxNode): boolean {
+  return !node.comment;
+}
+
+/**
+ * The nodes for which `keep` is true, like `filter`, but `nodes` itself when it keeps them
+ * all, else an array of exactly their number (`filter` leaves room for 17). The result
+ * may be shared, so it is never to be changed.
+ * @example
+ * ```ts
+ * only(children(node), (c) => !isError(c)); // the same array when there is no error node
+ * ```
+ */
+export function only(nodes: SyntaxNode[], keep: (node: SyntaxNode) => boolean): SyntaxNode[] {
+  let kept = 0;
+  for (let i = 0; i < nodes.length; i++) if (keep(nodes[i])) kept++;
+  if (kept === nodes.length) return nodes;
+  const out = new Array<SyntaxNode>(kept);
+  for (let i = 0, j = 0; i < nodes.length; i++) if (keep(nodes[i])) out[j++] = nodes[i];
+  return out;
 }
 
 /**
@@ -185,6 +253,11 @@ export function isError(node: SyntaxNode): boolean {
   return node.type.isError;
 }
 
+/** Not a recovered-error node (for {@link only}). */
+export function notError(node: SyntaxNode): boolean {
+  return !node.type.isError;
+}
+
 /**
  * Records a problem for the diagnostic list.
  * @example
@@ -211,15 +284,15 @@ export function report(
  * ```
  */
 export function commaSlots(node: SyntaxNode, open: string, close: string): SyntaxNode[][] {
+  const kids = only(children(node), (c) => c.name !== open && c.name !== close && !isError(c));
   const slots: SyntaxNode[][] = [];
-  let current: SyntaxNode[] = [];
-  for (const c of children(node)) {
-    if (c.name === open || c.name === close || isError(c)) continue;
-    if (c.name === ",") {
-      slots.push(current);
-      current = [];
-    } else current.push(c);
+  let start = 0;
+  for (let i = 0; i < kids.length; i++) {
+    if (kids[i].name === ",") {
+      slots.push(kids.slice(start, i));
+      start = i + 1;
+    }
   }
-  if (current.length > 0) slots.push(current);
+  if (start < kids.length) slots.push(kids.slice(start));
   return slots;
 }

@@ -23,9 +23,13 @@ import {
   children,
   type Converter,
   endOf,
+  expand,
   isError,
   nodesOf,
+  notError,
+  only,
   type Problem,
+  release,
   report,
   type SyntaxNode,
 } from "./syntax-tree.ts";
@@ -69,7 +73,13 @@ export function treeToAst(tree: Tree, source: string): { program: Program; probl
     block: (node) => blockOf(ctx, node),
     expression: (node, pos) => expressionOf(ctx, node, pos),
   };
-  const body = statementsOf(ctx, nodesOf(tree));
+  // One top-level statement's parse nodes at a time (see nodesOf).
+  const body: Statement[] = [];
+  for (const c of children(nodesOf(tree))) {
+    if (!c.type.is("Statement")) continue;
+    body.push(statementOf(ctx, expand(c)));
+    release(c);
+  }
   return {
     program: { type: "Program", body, start: 0, end: source.length },
     problems: ctx.problems,
@@ -161,9 +171,9 @@ function forStatement(ctx: Converter, node: SyntaxNode): Statement {
 
 /** `(init; test; update)`: a declaration carries its own `;`, so it fills the first slot. */
 function forHead(ctx: Converter, spec: SyntaxNode | null | undefined) {
-  const kids = (spec ? children(spec) : []).filter((c) =>
-    c.name !== "(" && c.name !== ")" && !isError(c)
-  );
+  const kids = spec
+    ? only(children(spec), (c) => c.name !== "(" && c.name !== ")" && !isError(c))
+    : [];
   const declaration = kids[0]?.name === "VariableDeclaration" ? kids[0] : null;
   const slots: SyntaxNode[][] = declaration ? [[], []] : [[]];
   for (const c of declaration ? kids.slice(1) : kids) {
@@ -187,7 +197,7 @@ function forXHead(
   ctx: Converter,
   spec: SyntaxNode,
 ): { left: VariableDeclaration | Pattern; right: Expression } {
-  const kids = children(spec).filter((c) => !isError(c) && c.name !== "(" && c.name !== ")");
+  const kids = only(children(spec), (c) => !isError(c) && c.name !== "(" && c.name !== ")");
   const opIndex = kids.findIndex((c) => c.name === "in" || c.name === "of");
   const right = ctx.expression(kids[opIndex + 1], spec.to);
   const first = kids[0];
@@ -243,7 +253,7 @@ function tryStatement(ctx: Converter, node: SyntaxNode): Statement {
 }
 
 function catchClause(ctx: Converter, node: SyntaxNode): CatchClause {
-  const kids = children(node).filter((c) => !isError(c));
+  const kids = only(children(node), notError);
   const open = kids.findIndex((c) => c.name === "(");
   const param = open >= 0 ? patternOf(ctx, kids[open + 1]) : null;
   const bodyNode = node.getChild("Block");

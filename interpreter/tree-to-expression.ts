@@ -32,7 +32,8 @@ import {
   commaSlots,
   type Converter,
   endOf,
-  isError,
+  notError,
+  only,
   report,
   type SyntaxNode,
   textOf,
@@ -83,6 +84,10 @@ export function expressionOf(
   return handler(ctx, node);
 }
 
+function isExpression(node: SyntaxNode): boolean {
+  return node.type.is("Expression");
+}
+
 /**
  * The expression children of a node, in order (tokens and error nodes skipped).
  * @example
@@ -91,7 +96,7 @@ export function expressionOf(
  * ```
  */
 export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
-  return children(node).filter((c) => c.type.is("Expression"));
+  return only(children(node), isExpression);
 }
 
 function reservedWord(ctx: Converter, node: SyntaxNode): Expression {
@@ -136,7 +141,7 @@ function objectExpression(ctx: Converter, node: SyntaxNode): Expression {
 
 /** `a`, `a: 1`, `[k]: v`, `"s": v`, `f() {}`, `...o`. */
 function propertyOf(ctx: Converter, node: SyntaxNode): Property | SpreadElement {
-  const kids = children(node).filter((c) => !isError(c));
+  const kids = only(children(node), notError);
   if (kids[0]?.name === "Spread") return elementOf(ctx, kids) as SpreadElement;
   const { key, computed, rest } = propertyKey(ctx, kids);
   const base = { type: "Property" as const, key, computed, kind: "init" as const };
@@ -304,7 +309,7 @@ function conditionalExpression(ctx: Converter, node: SyntaxNode): Expression {
 
 /** LANGUAGE.md §4: `=`, compound assignment and destructuring assignment. */
 function assignmentExpression(ctx: Converter, node: SyntaxNode): Expression {
-  const kids = children(node).filter((c) => !isError(c));
+  const kids = only(children(node), notError);
   const opIndex = kids.findIndex((c) => c.name === "Equals" || c.name === "UpdateOp");
   const operator = (opIndex >= 0 ? textOf(ctx, kids[opIndex]) : "=") as AssignmentOperator;
   const leftNode = kids[0];

@@ -17,7 +17,8 @@ import {
   commaSlots,
   type Converter,
   endOf,
-  isError,
+  notError,
+  only,
   report,
   type SyntaxNode,
 } from "./syntax-tree.ts";
@@ -60,7 +61,7 @@ export function patternOf(ctx: Converter, node: SyntaxNode | null | undefined): 
  * ```
  */
 export function elementPattern(ctx: Converter, slot: SyntaxNode[]): Pattern {
-  const nodes = slot.filter((c) => !isError(c));
+  const nodes = only(slot, notError);
   if (nodes[0]?.name === "Spread") {
     const argument = withDefault(ctx, nodes.slice(1));
     if (argument.type === "AssignmentPattern") {
@@ -113,7 +114,7 @@ function objectPattern(ctx: Converter, node: SyntaxNode): Pattern {
 
 /** `a`, `a = 1`, `k: p`, `k: p = 1`, `[e]: p`, `...rest`. */
 function patternProperty(ctx: Converter, node: SyntaxNode): PatternProperty | RestElement {
-  const kids = children(node).filter((c) => !isError(c));
+  const kids = only(children(node), notError);
   if (kids[0]?.name === "Spread") return elementPattern(ctx, kids) as RestElement;
   const base = { type: "Property" as const, kind: "init" as const, method: false as const };
   const span = { start: node.from, end: endOf(node) };

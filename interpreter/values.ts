@@ -9,6 +9,10 @@
 /**
  * A `.flow` plain object. Its prototype chain is empty, so `o.toString`, `o.constructor`
  * or `o.__proto__` are ordinary (missing) keys, and it stays a fast V8 object.
+ *
+ * It also carries a private stamp that no `.flow` code, key listing or `JSON.stringify`
+ * can see: the snapshot encoder marks the objects it has given an id with it, which is
+ * cheaper than a `Map` from objects to ids (see `snapshot.ts`).
  * @example
  * ```ts
  * const o = new VObj();
@@ -18,7 +22,27 @@
  */
 export class VObj {
   [key: string]: unknown;
+  #stamp = -1;
+
+  /** The stamp the snapshot encoder last gave `o` (-1 when never). */
+  static stamp(o: VObj): number {
+    return o.#stamp;
+  }
+
+  /** Sets the snapshot encoder's stamp of `o` (a number from {@link VObj.nextStamp} on). */
+  static setStamp(o: VObj, stamp: number): void {
+    o.#stamp = stamp;
+    if (stamp >= nextStamp) nextStamp = stamp + 1;
+  }
+
+  /** A stamp no object has yet; stamps only grow. */
+  static nextStamp(): number {
+    return nextStamp;
+  }
 }
+
+/** Kept beside the field it numbers, so every encoder in the process shares it. */
+let nextStamp = 0;
 Object.setPrototypeOf(VObj.prototype, null);
 delete (VObj.prototype as { constructor?: unknown }).constructor;
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { FunctionCode } from "./compile-context.ts";
+import { CLOSURE, OPERANDS } from "./compile-opcodes.ts";
 import { FlowThrow, makeError, toFlowError, typeError } from "./errors.ts";
 import { callBuiltin, callMethod, globalValue } from "./stdlib.ts";
 import {
@@ -36,6 +37,7 @@ import {
   toKey,
 } from "./vm-ops.ts";
 import {
+  type Callback,
   EXIT_DONE,
   EXIT_RETURN,
   EXIT_SUSPEND,
@@ -69,14 +71,16 @@ function lineAt(fn: FunctionCode, pc: number): number {
   return fn.lines[Math.max(0, Math.min(pc - 1, fn.lines.length - 1))] ?? 0;
 }
 
+function tooDeep(vm: VM): never {
+  throw new FlowThrow(makeError(
+    "RangeError",
+    `more than ${vm.maxDepth} nested function calls (endless recursion?)`,
+  ));
+}
+
 /** Pushes a frame for `callee` with `n` arguments at `stack[base…]` (not removed). */
 function enter(vm: VM, callee: Closure, stack: unknown[], base: number, n: number): Frame {
-  if (vm.frames.length >= vm.maxDepth) {
-    throw new FlowThrow(makeError(
-      "RangeError",
-      `more than ${vm.maxDepth} nested function calls (endless recursion?)`,
-    ));
-  }
+  if (vm.frames.length >= vm.maxDepth) tooDeep(vm);
   const f = vm.program.functions[callee.fn];
   let vars: unknown[];
   let frameStack: unknown[];
@@ -184,15 +188,94 @@ function callValue(vm: VM, fn: unknown, args: unknown[]): unknown {
   }
 }
 
+/** Whether a function's code makes closures, which could keep its scope alive after it returns. */
+const closuresMade = new WeakMap<FunctionCode, boolean>();
+
+function makesClosures(f: FunctionCode): boolean {
+  let known = closuresMade.get(f);
+  if (known === undefined) {
+    known = false;
+    for (let pc = 0; pc < f.code.length; pc += 1 + OPERANDS[f.code[pc]]) {
+      if (f.code[pc] === CLOSURE) known = true;
+    }
+    closuresMade.set(f, known);
+  }
+  return known;
+}
+
+function argList(n: number, a: unknown, b: unknown, c: unknown, d: unknown): unknown[] {
+  return n === 1 ? [a] : n === 2 ? [a, b] : n === 3 ? [a, b, c] : n === 4 ? [a, b, c, d] : [];
+}
+
 /**
- * Installs `vm.call` (used by built-ins to call `.flow` functions).
+ * A callback for a closure with simple parameters. Built-ins call it once per item, so
+ * each call reuses one frame (its operand stack, and its scope when the function makes no
+ * closures that could keep it) instead of allocating them; a call made while the frame is
+ * still in use (it cannot happen from one built-in's loop, but stays correct) gets a new one.
+ */
+function closureCallback(vm: VM, callee: Closure, n: number): Callback {
+  const f = vm.program.functions[callee.fn];
+  const slots = f.slots;
+  const m = Math.min(n, f.params);
+  const keepScope = !makesClosures(f);
+  let spare: Frame | null = null;
+  let spareScope: Scope | null = null;
+  return (a, b, c, d) => {
+    if (vm.frames.length >= vm.maxDepth) tooDeep(vm);
+    let frame = spare;
+    let scope = spareScope;
+    let vars: unknown[];
+    if (scope !== null) {
+      vars = scope.vars;
+      for (let i = m; i < slots; i++) vars[i] = null;
+    } else {
+      vars = nulls(slots);
+      scope = new Scope(callee.env, vars);
+    }
+    if (frame !== null) {
+      frame.pc = 0;
+      if (frame.stack.length !== 0) frame.stack.length = 0; // a write to length is slow
+      frame.env = scope;
+      frame.handlers = null;
+    } else {
+      frame = new Frame(callee.fn, [], scope);
+      frame.barrier = true;
+    }
+    spare = spareScope = null;
+    if (m > 0) vars[0] = a;
+    if (m > 1) vars[1] = b;
+    if (m > 2) vars[2] = c;
+    if (m > 3) vars[3] = d;
+    vm.frames.push(frame);
+    vm.nested++;
+    try {
+      execute(vm);
+      return vm.returned;
+    } finally {
+      vm.nested--;
+      spare = frame;
+      if (keepScope) spareScope = scope;
+    }
+  };
+}
+
+function makeCallback(vm: VM, fn: unknown, n: number): Callback {
+  if (fn instanceof Closure && vm.program.functions[fn.fn].params >= 0) {
+    return closureCallback(vm, fn, n);
+  }
+  return (a, b, c, d) => callValue(vm, fn, argList(n, a, b, c, d));
+}
+
+/**
+ * Installs `vm.call` and `vm.callback` (used by built-ins to call `.flow` functions).
  * @example
  * ```ts
- * prepare(vm); vm.call(closure, [1]);
+ * prepare(vm); vm.call(closure, [1]); vm.callback(closure, 2)(1, 2);
  * ```
  */
 export function prepare(vm: VM): void {
   vm.call = (fn, args) => callValue(vm, fn, args);
+  vm.callback = (fn, n) => makeCallback(vm, fn, n);
 }
 
 /** `self.name(...args)` where self is a plain object: calls its function property. */

@@ -11,6 +11,8 @@ import {
   type Resolution,
   type SnapshotState,
 } from "../../interpreter/mod.ts";
+import { restore, serialize } from "../../interpreter/snapshot.ts";
+import type { VObj } from "../../interpreter/values.ts";
 
 const context = { executionId: "e1", workflow: "w", version: "v", startedAt: "" };
 
@@ -129,6 +131,27 @@ return [xs.map((x) => typeof x), 1 / xs[1] < 0, Number.isNaN(xs[2]), xs.slice(3,
     const r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
     const objects = r.state.heap.filter((e) => e[0] === "o" && JSON.stringify(e).includes('"k"'));
     expect(objects).toHaveLength(1);
+  });
+
+  it("number objects afresh each time, whatever earlier snapshots of them said", () => {
+    const p = program(`const a = { name: "a" }
+const b = { name: "b", a }
+const pair = [a, b]
+await Timer.delay(1)`);
+    const { state } = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
+    const vm = restore(p, state);
+    const vars = vm.frames[0].env.vars;
+    const before = serialize(vm).state;
+    serialize(restore(p, state)); // another VM's snapshot in between
+    expect(serialize(vm).state).toStrictEqual(before);
+    // The next walk meets the objects in another order: they get other heap ids.
+    vars.reverse();
+    const again = restore(p, serialize(vm).state).frames[0].env.vars;
+    expect(again).toStrictEqual(vars);
+    const [pair, b, a] = again as [unknown[], VObj, VObj];
+    expect(pair[0]).toBe(a);
+    expect(pair[1]).toBe(b);
+    expect(b.a).toBe(a);
   });
 
   it("stay the same size while a loop waits on and on (cost follows live state)", () => {
