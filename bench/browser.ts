@@ -20,6 +20,16 @@ interface Hooks {
   firstCompletedAt: number | null;
   bootInfo: { timings: Record<string, number>; cached: boolean } | null;
   marks: Record<string, number>;
+  firstRunEvents: { type: string; at: number }[] | null;
+}
+
+/** The page's milestones and the run's events in time order, rounded to the millisecond. */
+function timeline(hooks: Hooks): Record<string, number> {
+  const entries: [string, number][] = Object.entries(hooks.marks);
+  (hooks.firstRunEvents ?? []).forEach((e, i) => entries.push([`event ${i + 1} ${e.type}`, e.at]));
+  if (hooks.firstCompletedAt !== null) entries.push(["completedShown", hooks.firstCompletedAt]);
+  entries.sort((a, b) => a[1] - b[1]);
+  return Object.fromEntries(entries.map(([name, ms]) => [name, Math.round(ms)]));
 }
 
 async function measure(
@@ -33,6 +43,13 @@ async function measure(
     field,
     { timeout: 180_000, polling: 20 },
   );
+  if (field === "firstCompletedAt") {
+    await page.waitForFunction(
+      () => (globalThis as unknown as { rhythm: Hooks }).rhythm.firstRunEvents !== null,
+      undefined,
+      { timeout: 10_000, polling: 20 },
+    ).catch(() => {});
+  }
   const hooks = await page.evaluate(() => (globalThis as unknown as { rhythm: Hooks }).rhythm);
   return { ms: Math.round(hooks[field] as number), hooks };
 }
@@ -60,9 +77,9 @@ async function round(browser: Browser, base: string) {
     firstVisitMs: first.ms,
     repeatVisitMs: repeat.ms,
     firstVisitBoot: first.hooks.bootInfo?.timings,
-    firstVisitMarks: first.hooks.marks,
+    firstVisitTimeline: timeline(first.hooks),
     repeatVisitBoot: { ...repeat.hooks.bootInfo?.timings, cached: repeat.hooks.bootInfo?.cached },
-    repeatVisitMarks: repeat.hooks.marks,
+    repeatVisitTimeline: timeline(repeat.hooks),
   };
 }
 

@@ -238,6 +238,14 @@ export async function startPlayground(
       markEditor(execution);
       if (execution && execution.id === running && execution.status === "completed") {
         hooks.completed(execution.id);
+        if (execution.id === hooks.runs[0] && !hooks.firstRunEvents) {
+          void source.listEvents(execution.id).then((events) => {
+            hooks.firstRunEvents = events.map((e) => ({
+              type: e.type,
+              at: e.at - performance.timeOrigin,
+            }));
+          });
+        }
       }
     },
     onLine: (line, execution) => {
@@ -256,6 +264,9 @@ export async function startPlayground(
     setStatus("ready", readyText);
     if (problem) setStatus("error", problem);
     hooks.bootInfo = info;
+    for (const [name, at] of Object.entries(info.marks)) {
+      hooks.marks[name] = at - performance.timeOrigin;
+    }
     hooks.marks.booted = performance.now();
     runButton.disabled = false;
     if (autorun) await run();

@@ -44,6 +44,8 @@ export interface BootInfo {
   timings: Record<string, number>;
   /** Whether PGlite started from the cached, already migrated data directory. */
   cached: boolean;
+  /** When each boot phase ended in the worker, as epoch ms (`timeOrigin + now()`). */
+  marks: Record<string, number>;
 }
 
 /** Clock actions the page can ask for. */
