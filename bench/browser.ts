@@ -4,10 +4,9 @@
  * - `bare`: a page that boots PGlite alone in the same Web Worker (`?bare=1`), navigation
  *   start → `select 1` answered;
  * - `firstVisit`: empty cache and storage, navigation start → the seed's order flow
- *   completed (`?run=1&clock=fast`: migrations, worker loop, three tasks, the 5 s sleep
- *   skipped on the virtual clock);
- * - `repeatVisit`: the same in a second page of the same browser profile (HTTP cache and the
- *   cached migrated data directory in IndexedDB).
+ *   completed (`?run=1&clock=fast`: PGlite from the migrated data directory shipped with the
+ *   build, worker loop, three tasks, the 5 s sleep skipped on the virtual clock);
+ * - `repeatVisit`: the same in a second page of the same browser profile (HTTP cache).
  *
  * Prints one JSON object. Run: `node_modules/.bin/deno run -A bench/browser.ts [--rounds 3]`.
  * @module
@@ -18,7 +17,7 @@ import { buildPlayground, launchChromium, serveStatic } from "../tests/browser/h
 interface Hooks {
   bareReadyAt: number | null;
   firstCompletedAt: number | null;
-  bootInfo: { timings: Record<string, number>; cached: boolean } | null;
+  bootInfo: { timings: Record<string, number>; origin: string } | null;
   marks: Record<string, number>;
   firstRunEvents: { type: string; at: number }[] | null;
 }
@@ -76,9 +75,9 @@ async function round(browser: Browser, base: string) {
     bareRepeatMs: bareRepeat.ms,
     firstVisitMs: first.ms,
     repeatVisitMs: repeat.ms,
-    firstVisitBoot: first.hooks.bootInfo?.timings,
+    firstVisitBoot: { ...first.hooks.bootInfo?.timings, origin: first.hooks.bootInfo?.origin },
     firstVisitTimeline: timeline(first.hooks),
-    repeatVisitBoot: { ...repeat.hooks.bootInfo?.timings, cached: repeat.hooks.bootInfo?.cached },
+    repeatVisitBoot: { ...repeat.hooks.bootInfo?.timings, origin: repeat.hooks.bootInfo?.origin },
     repeatVisitTimeline: timeline(repeat.hooks),
   };
 }

@@ -259,7 +259,11 @@ export async function startPlayground(
   try {
     const info = await booting;
     const total = Object.values(info.timings).reduce((a, b) => a + b, 0);
-    const from = info.cached ? " from the cached database" : "";
+    const from = info.origin === "shipped"
+      ? " from the shipped database"
+      : info.origin === "cached"
+      ? " from the cached database"
+      : "";
     readyText = `${info.description} · booted in ${Math.round(total)} ms${from}`;
     setStatus("ready", readyText);
     if (problem) setStatus("error", problem);

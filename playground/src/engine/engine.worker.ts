@@ -39,11 +39,12 @@ const methods: Record<string, (...args: never[]) => unknown> = {
       booted.runtime?.onClock((state) => notify({ notice: "clock", state }));
       return booted;
     });
-    const { runtime, timings, cached, marks } = await booting;
+    const { runtime, timings, cached, origin, marks } = await booting;
     return {
       description: runtime?.description ?? "PGlite only",
       timings,
       cached,
+      origin,
       marks: { workerLoaded: workerLoadedAt, ...marks },
     };
   },
