@@ -19,7 +19,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;
-/** One profile per file: later pages reuse the HTTP cache and the cached migrated database. */
+/** One profile per file: later pages reuse the HTTP cache (the shipped migrated database too). */
 let context: BrowserContext;
 
 beforeAll(async () => {
