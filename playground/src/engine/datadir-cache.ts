@@ -44,8 +44,28 @@ export function dataDirAssetName(): string {
 }
 
 /**
+ * A Blob whose bytes are still downloading. PGlite reads `loadDataDir` with `arrayBuffer()`, and
+ * only once its WASM runs, so the data directory's download overlaps PGlite's own start-up. Only
+ * `arrayBuffer()` and `type` are meaningful (`size` is 0).
+ */
+class ArrivingBlob extends Blob {
+  #bytes: Promise<ArrayBuffer>;
+
+  constructor(bytes: Promise<ArrayBuffer>, type: string) {
+    super([], { type });
+    bytes.catch(() => {}); // a failed download fails the boot that reads it, nothing else
+    this.#bytes = bytes;
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#bytes;
+  }
+}
+
+/**
  * The data directory shipped with the build, from the same folder as the engine's worker
  * script (`assets/`), or null when the build has none (the dev server) or it cannot be read.
+ * Resolves as soon as the response has started; the bytes arrive while PGlite starts.
  * @example
  * ```ts
  * const shipped = await fetchShippedDataDir(new URL(self.location.href));
@@ -56,7 +76,7 @@ export async function fetchShippedDataDir(base: URL): Promise<Blob | null> {
     const response = await fetch(new URL(`./${dataDirAssetName()}`, base));
     const type = response.headers.get("content-type") ?? "";
     if (!response.ok || type.startsWith("text/")) return null; // a dev server's index.html
-    return new Blob([await response.arrayBuffer()], { type: "application/gzip" });
+    return new ArrivingBlob(response.arrayBuffer(), "application/gzip");
   } catch {
     return null;
   }
