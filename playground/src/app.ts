@@ -58,8 +58,10 @@ export async function startPlayground(
   let project = clone(initial);
   let current = Object.keys(project.workflows)[0];
   let diagnostics: Diagnostic[] = [];
+  let linted = false; // whether `diagnostics` holds the editor's verdict on the current flow
   let running: string | null = null;
   let readyText = "";
+  let bootFailed = false;
 
   const tabs = h("div", { class: "tabs", "data-testid": "workflow-tabs" });
   const diagCount = h("span", { class: "diag-count", "data-testid": "diagnostics" });
@@ -81,6 +83,7 @@ export async function startPlayground(
     onChange: (doc) => (project.workflows[current] = doc),
     onDiagnostics: (found) => {
       diagnostics = found;
+      linted = true;
       const errors = found.filter((d) => d.severity === "error");
       diagCount.textContent = errors.length
         ? `${errors.length} problem${errors.length > 1 ? "s" : ""}`
@@ -197,7 +200,9 @@ export async function startPlayground(
   async function run() {
     project.inputs = inputs.value;
     const broken = Object.entries(project.workflows).flatMap(([name, text]) =>
-      (name === current ? diagnostics : checkFlow(text)).filter((d) => d.severity === "error").map((
+      (name === current && linted ? diagnostics : checkFlow(text)).filter((d) =>
+        d.severity === "error"
+      ).map((
         d,
       ) => `${name}.flow:${d.line}:${d.column} ${d.message}`)
     );
@@ -209,6 +214,7 @@ export async function startPlayground(
       return setStatus("error", `Inputs are not valid JSON: ${(e as Error).message}`);
     }
     const workflow = Object.keys(project.workflows)[0];
+    hooks.marks.runRequested ??= performance.now();
     try {
       running = await source.start({
         workflow,
@@ -217,6 +223,7 @@ export async function startPlayground(
         inputs: parsed,
       });
     } catch (e) {
+      if (bootFailed) return; // the status line already says why
       return setStatus("error", `The run did not start: ${(e as Error).message}`);
     }
     setStatus("ready", readyText);
@@ -238,6 +245,14 @@ export async function startPlayground(
       markEditor(execution);
       if (execution && execution.id === running && execution.status === "completed") {
         hooks.completed(execution.id);
+        if (execution.id === hooks.runs[0] && !hooks.firstRunEvents) {
+          void source.listEvents(execution.id).then((events) => {
+            hooks.firstRunEvents = events.map((e) => ({
+              type: e.type,
+              at: e.at - performance.timeOrigin,
+            }));
+          });
+        }
       }
     },
     onLine: (line, execution) => {
@@ -248,18 +263,29 @@ export async function startPlayground(
   source.onClock(showClock);
 
   setStatus("booting", "Booting Postgres (PGlite) in a Web Worker…");
+  // An autorun is sent at once: the engine's worker queues it until it has booted, so the
+  // registration starts the moment PGlite is up, with no round trip through the page.
+  const autorunning = autorun ? run() : null;
   try {
     const info = await booting;
     const total = Object.values(info.timings).reduce((a, b) => a + b, 0);
-    const from = info.cached ? " from the cached database" : "";
+    const from = info.origin === "shipped"
+      ? " from the shipped database"
+      : info.origin === "cached"
+      ? " from the cached database"
+      : "";
     readyText = `${info.description} · booted in ${Math.round(total)} ms${from}`;
     setStatus("ready", readyText);
     if (problem) setStatus("error", problem);
     hooks.bootInfo = info;
+    for (const [name, at] of Object.entries(info.marks)) {
+      hooks.marks[name] = at - performance.timeOrigin;
+    }
     hooks.marks.booted = performance.now();
     runButton.disabled = false;
-    if (autorun) await run();
   } catch (e) {
+    bootFailed = true;
     setStatus("error", `The engine failed to start: ${(e as Error).message}`);
   }
+  await autorunning;
 }

@@ -21,7 +21,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;
-/** One profile per file: later pages reuse the HTTP cache and the cached migrated database. */
+/** One profile per file: later pages reuse the HTTP cache (the shipped migrated database too). */
 let context: BrowserContext;
 
 beforeAll(async () => {
@@ -55,9 +55,19 @@ describe("the playground", () => {
     await page.close();
   });
 
-  it("boots a second visit from the cached migrated database", async () => {
+  it("boots a first visit from the migrated database shipped with the build, without initdb", async () => {
+    const page = await (await browser.newContext()).newPage();
+    const errors = collectErrors(page);
+    await page.goto(server.url);
+    await waitReady(page);
+    expect(await page.textContent("#status")).toContain("from the shipped database");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("boots a second visit from the shipped migrated database as well", async () => {
     const { page, errors } = await open();
-    expect(await page.textContent("#status")).toContain("from the cached database");
+    expect(await page.textContent("#status")).toContain("from the shipped database");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -19,7 +19,7 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let server: Awaited<ReturnType<typeof serveStatic>>;
 let browser: Browser;
-/** One profile per file: later pages reuse the HTTP cache and the cached migrated database. */
+/** One profile per file: later pages reuse the HTTP cache (the shipped migrated database too). */
 let context: BrowserContext;
 
 beforeAll(async () => {
@@ -49,6 +49,10 @@ describe("a shared link", () => {
       '{ "customer": "lin@example.com", "orders": ["a", "b"] }',
     );
     await author.click("[data-testid=share]");
+    // Sharing compresses the project asynchronously: wait for the link to appear.
+    await author.waitForFunction(() =>
+      (document.querySelector("[data-testid=share-link]") as HTMLInputElement).value !== ""
+    );
     const link = await author.inputValue("[data-testid=share-link]");
     expect(link).toMatch(/#p=[A-Za-z0-9_-]+$/);
     await author.close();

@@ -4,10 +4,11 @@
  * an offset, and moving the clock forward shifts every deadline in the database (timers,
  * signal timeouts, retry backoffs, delayed tasks) back by as much, so they come due now.
  * "Pause" stops the engine's worker (nothing is claimed; what comes due waits), "resume"
- * starts a new one. "Skip timers" moves the clock to each deadline as soon as one exists.
+ * starts a new one. "Skip timers" moves the clock to each deadline as soon as one exists: on
+ * the engine's NOTIFY of delayed work, and at the inspector's next look as a fallback.
  * @module
  */
-import type { Db } from "../../../worker/mod.ts";
+import { channelOf, type Db } from "../../../worker/mod.ts";
 import { createVirtualClock, nextDeadline } from "../../../worker/workflows/clock.ts";
 import type { ClockAction, ClockState } from "./protocol.ts";
 
@@ -25,6 +26,12 @@ export interface EngineClock {
   onChange(listener: (state: ClockState) => void): () => void;
   /** Re-checks deadlines (auto-skip) and tells listeners; call after anything happened. */
   poke(): void;
+  /**
+   * Skips timers the moment they are set: listens for the engine's notification of work that
+   * becomes ready later (`{"queue", "at"}` with `at` in the future) and, with auto-skip on,
+   * moves the clock to it at once instead of at the inspector's next poll.
+   */
+  listen(): Promise<void>;
 }
 
 /**
@@ -95,6 +102,22 @@ export function createEngineClock(db: Db, engine: EngineSwitch): EngineClock {
       void serial(async () => {
         if (autoSkip && !paused) await skipNext();
         await publish();
+      });
+    },
+    async listen() {
+      await db.listen(channelOf(db.schema), (payload) => {
+        if (!autoSkip || paused) return;
+        let at: unknown;
+        try {
+          at = (JSON.parse(payload) as { at?: unknown }).at;
+        } catch {
+          return;
+        }
+        if (typeof at === "number" && at > Date.now()) {
+          void serial(async () => {
+            if (autoSkip && !paused) await skipNext();
+          });
+        }
       });
     },
   };

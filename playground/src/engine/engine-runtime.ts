@@ -72,7 +72,7 @@ export async function startEngineRuntime(
     pause: async () => await worker?.stop(),
     resume: startWorker,
   });
-  await startWorker();
+  await Promise.all([startWorker(), clock.listen()]);
   const inspection = createInspection(db, () => clock.poke());
 
   const define = (task: MockTask): TaskDefinition => {

@@ -17,6 +17,9 @@ import { type Booted, type BootOptions, bootRuntime } from "./runtime-select.ts"
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/** When this module started running (epoch ms): the worker's code has loaded. */
+const workerLoadedAt = performance.timeOrigin + performance.now();
+
 let booting: Promise<Booted> | null = null;
 
 function notify(notice: EngineNotice): void {
@@ -36,8 +39,14 @@ const methods: Record<string, (...args: never[]) => unknown> = {
       booted.runtime?.onClock((state) => notify({ notice: "clock", state }));
       return booted;
     });
-    const { runtime, timings, cached } = await booting;
-    return { description: runtime?.description ?? "PGlite only", timings, cached };
+    const { runtime, timings, cached, origin, marks } = await booting;
+    return {
+      description: runtime?.description ?? "PGlite only",
+      timings,
+      cached,
+      origin,
+      marks: { workerLoaded: workerLoadedAt, ...marks },
+    };
   },
   start: async (request: RunRequest) => (await ready()).start(request),
   signal: async (id: string, name: string, payload: unknown) =>

@@ -42,8 +42,12 @@ export interface BootInfo {
   description: string;
   /** Milliseconds spent in each boot phase, for the status bar and the benchmark. */
   timings: Record<string, number>;
-  /** Whether PGlite started from the cached, already migrated data directory. */
+  /** Whether PGlite started from an already migrated data directory (no `initdb`). */
   cached: boolean;
+  /** Where PGlite's data directory came from: the build, this browser's cache, or `initdb`. */
+  origin: "shipped" | "cached" | "initdb";
+  /** When each boot phase ended in the worker, as epoch ms (`timeOrigin + now()`). */
+  marks: Record<string, number>;
 }
 
 /** Clock actions the page can ask for. */

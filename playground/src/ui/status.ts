@@ -14,8 +14,13 @@ export interface TestHooks {
   firstCompletedAt: number | null;
   /** `performance.now()` when the bare PGlite boot (`?bare=1`) finished, or null. */
   bareReadyAt: number | null;
-  /** `performance.now()` at milestones of the page's start: `booted`, `started`, … */
+  /**
+   * `performance.now()` at milestones of the page's start: `booted`, `started`, … and the
+   * engine worker's boot phases (`workerLoaded`, `pgliteReady`, …) in the page's time.
+   */
   marks: Record<string, number>;
+  /** The first run's events (type, and when in the page's time), once it completed. */
+  firstRunEvents: { type: string; at: number }[] | null;
   completed(id: string): void;
 }
 
@@ -34,6 +39,7 @@ export function installHooks(): TestHooks {
     firstCompletedAt: null,
     bareReadyAt: null,
     marks: {},
+    firstRunEvents: null,
     completed(id) {
       if (this.firstCompletedAt === null && id === this.runs[0]) {
         this.firstCompletedAt = performance.now();
