@@ -51,7 +51,11 @@ const noop = defineTask("noop", () => {
   mark("taskStart");
   started?.();
 });
-const worker = createWorker(db, { tasks: [noop], concurrency: 10, logger: silentLogger });
+const worker = createWorker(db, {
+  tasks: [noop],
+  concurrency: Number(Deno.env.get("RHYTHM_CONCURRENCY") ?? 10),
+  logger: silentLogger,
+});
 await worker.start();
 await new Promise((r) => setTimeout(r, 1000));
 const steps = ["enqueued", "notified", "claimSent", "claimBack", "taskStart"];
