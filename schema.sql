@@ -1,5 +1,13 @@
 CREATE SCHEMA rhythm;
 
+CREATE FUNCTION rhythm.delete_execution_events() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  delete from events where execution_id in (select id from deleted_executions);
+  return null;
+end $$;
+
 CREATE FUNCTION rhythm.notify_ready(queue text, run_at timestamp with time zone) RETURNS void
     LANGUAGE sql
     AS $$
@@ -153,9 +161,6 @@ CREATE TABLE rhythm.workflows (
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
-ALTER TABLE ONLY rhythm.events
-    ADD CONSTRAINT events_pkey PRIMARY KEY (id);
-
 ALTER TABLE ONLY rhythm.executions
     ADD CONSTRAINT executions_pkey PRIMARY KEY (id);
 
@@ -196,10 +201,9 @@ CREATE INDEX signals_pending ON rhythm.signals USING btree (execution_id, name, 
 
 CREATE INDEX workflow_handles_child ON rhythm.workflow_handles USING btree (child_id) WHERE (child_id IS NOT NULL);
 
-CREATE TRIGGER executions_wake_waiters AFTER UPDATE OF status ON rhythm.executions FOR EACH ROW WHEN (((new.status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) AND (old.status <> ALL (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) AND ((new.parent_id IS NOT NULL) OR (new.idempotency_key IS NOT NULL)))) EXECUTE FUNCTION rhythm.wake_waiting_workflows();
+CREATE TRIGGER executions_delete_events AFTER DELETE ON rhythm.executions REFERENCING OLD TABLE AS deleted_executions FOR EACH STATEMENT EXECUTE FUNCTION rhythm.delete_execution_events();
 
-ALTER TABLE ONLY rhythm.events
-    ADD CONSTRAINT events_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;
+CREATE TRIGGER executions_wake_waiters AFTER UPDATE OF status ON rhythm.executions FOR EACH ROW WHEN (((new.status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) AND (old.status <> ALL (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) AND ((new.parent_id IS NOT NULL) OR (new.idempotency_key IS NOT NULL)))) EXECUTE FUNCTION rhythm.wake_waiting_workflows();
 
 ALTER TABLE ONLY rhythm.executions
     ADD CONSTRAINT executions_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES rhythm.executions(id) ON DELETE CASCADE;

@@ -8,10 +8,13 @@
  * 5,000 enqueued one by one, then drained; enqueue-to-start latency with an idle worker (200
  * sequential samples); idle queries per second of a worker with nothing to do (counted in the
  * client driver); and
- * transactions and rows written per task over both drains. Prints JSON.
+ * transactions and rows written per task over both drains; CPU time per drained task of the
+ * database's server backends (read from /proc: the server must be local) and of this process,
+ * which noise from other work on the machine inflates far less than the rates. Prints JSON.
  *
  * @module
  */
+import process from "node:process";
 import postgres from "postgres";
 import { type System, systems } from "./systems.ts";
 
@@ -43,7 +46,38 @@ function percentile(values: number[], p: number): number {
   ];
 }
 
-async function drain(system: System, label: string): Promise<number> {
+const TICK_US = 1e6 / 100; // USER_HZ, the unit of /proc/<pid>/stat times
+
+/** CPU time in µs so far of each server backend of the current database, by pid. */
+async function backendCpu(sql: postgres.Sql): Promise<Map<number, number>> {
+  const rows = await sql`
+    select pid from pg_stat_activity
+     where datname = current_database() and pid <> pg_backend_pid()`;
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = (await Deno.readTextFile(`/proc/${pid}/stat`)).split(") ")[1].split(" ");
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_US); // utime + stime
+    } catch {
+      // exited, or the server is not local
+    }
+  }
+  return cpu;
+}
+
+interface CpuPerTask {
+  serverUs: number;
+  clientUs: number;
+}
+
+async function drain(
+  system: System,
+  label: string,
+  sql: postgres.Sql,
+  cpu: CpuPerTask[],
+): Promise<number> {
+  const server0 = await backendCpu(sql);
+  const client0 = process.cpuUsage();
   const started = performance.now();
   let done = 0;
   const finished = Promise.withResolvers<void>();
@@ -52,6 +86,11 @@ async function drain(system: System, label: string): Promise<number> {
   });
   await finished.promise;
   const seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(client0);
+  const server1 = await backendCpu(sql);
+  let serverUs = 0;
+  for (const [pid, us] of server1) serverUs += us - (server0.get(pid) ?? 0);
+  cpu.push({ serverUs: serverUs / N, clientUs: (client.user + client.system) / N });
   await system.stop();
   console.error(`  ${label}: drained ${N} in ${seconds.toFixed(2)} s`);
   return N / seconds;
@@ -98,11 +137,12 @@ async function run(system: System) {
   let t0 = performance.now();
   await system.enqueueBatch(N);
   const batchEnqueue = N / ((performance.now() - t0) / 1000);
-  const batchDrain = await drain(system, "batch");
+  const cpu: CpuPerTask[] = [];
+  const batchDrain = await drain(system, "batch", sql, cpu);
   t0 = performance.now();
   for (let i = 0; i < N; i++) await system.enqueueOne();
   const singleEnqueue = N / ((performance.now() - t0) / 1000);
-  const singleDrain = await drain(system, "one by one");
+  const singleDrain = await drain(system, "one by one", sql, cpu);
   const end = await counters(sql);
   const perTask = {
     transactions: +((end.xact - start.xact) / (2 * N)).toFixed(2),
@@ -126,6 +166,10 @@ async function run(system: System) {
     latencyMs: { p50: +lat.p50.toFixed(2), p99: +lat.p99.toFixed(2) },
     idleQueriesPerSecond: +idle.toFixed(2),
     perTask,
+    cpuUsPerDrainedTask: {
+      server: +((cpu[0].serverUs + cpu[1].serverUs) / 2).toFixed(1),
+      client: +((cpu[0].clientUs + cpu[1].clientUs) / 2).toFixed(1),
+    },
   };
 }
 

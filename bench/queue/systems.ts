@@ -204,7 +204,7 @@ const variant = (name: string) => Deno.env.get(name);
 
 /** The systems in the order they run; configurations can be changed with env variables. */
 export const systems: System[] = [
-  rhythm(Number(variant("RHYTHM_CONCURRENCY") ?? 400)),
+  rhythm(Number(variant("RHYTHM_CONCURRENCY") ?? 2000)),
   graphile(
     Number(variant("GRAPHILE_CONCURRENCY") ?? 100),
     Number(variant("GRAPHILE_LOCAL_QUEUE") ?? 1000),

@@ -205,6 +205,19 @@ forEachDriver("queueing and claiming", (t) => {
     expect(events.at(-1)).toMatchObject({ type: "cancelled", data: { reason: "test" } });
   });
 
+  it("deletes an execution's events, and its children's, when the execution is deleted", async () => {
+    const parent = await queueTask(t.db, "t", 1);
+    const child = await queueTask(t.db, "t", 2, { parentId: parent });
+    const kept = await queueTask(t.db, "t", 3);
+    await cancelExecution(t.db, parent);
+    await t.db.query("delete from executions where id = $1", [parent]);
+    const rows = await t.db.query<{ id: string }>(
+      "select distinct execution_id::text as id from events",
+    );
+    expect(rows.map((r) => r.id)).toEqual([kept]);
+    expect(await getExecution(t.db, child)).toBeNull();
+  });
+
   it("lists executions newest first with filters", async () => {
     const a = await queueTask(t.db, "a", 1);
     const b = await queueTask(t.db, "b", 1);
