@@ -27,6 +27,7 @@ import { type InFlight, runExecution } from "./runner.ts";
 import { trackRunningWorker } from "./running.ts";
 import { type TaskDefinition, type TaskRegistry, toTaskRegistry } from "./tasks.ts";
 import { createWakeup, type Wakeup } from "./wakeup.ts";
+import { createContinuation } from "./workflows/continuation.ts";
 import { createStepDeps, type WorkflowOptions } from "./workflows/engine.ts";
 import { runWorkflowStep } from "./workflows/step.ts";
 
@@ -74,6 +75,12 @@ export interface WorkerOptions {
    * tasks only. See `workflows/engine.ts`.
    */
   workflows?: boolean | WorkflowOptions;
+  /**
+   * Hand workflow steps and their tasks to each other on this worker instead of through the
+   * queue when it can (default true; see `workflows/continuation.ts`). False: every hand-off
+   * goes through the queue.
+   */
+  localContinuation?: boolean;
 }
 
 /** A worker created by {@link createWorker}. */
@@ -139,7 +146,42 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   // is free as soon as its code settles, so the next claim overlaps the completion write.
   let busySlots = 0;
 
+  const stepDeps = createStepDeps(
+    db,
+    id,
+    options.workflows,
+    logger,
+    () => dead,
+  );
+  // The local continuation (workflows/continuation.ts): steps start their tasks here, and task
+  // completions continue their cached parents, both on slots taken like a claim's.
+  const continuation = stepDeps && settings.localContinuation
+    ? createContinuation({
+      db,
+      workerId: id,
+      leaseMs: settings.leaseMs,
+      names: [...registry.keys()],
+      canRun: (name, queue) =>
+        state === "running" && registry.has(name) && settings.queues.includes(queue),
+      takeSlots(n, spare = 0) {
+        const free = settings.concurrency - busySlots - reserved + spare;
+        const took = Math.max(0, Math.min(n, free));
+        busySlots += took;
+        return took;
+      },
+      freeSlots(n) {
+        busySlots -= n;
+        schedulePump();
+      },
+      runTask: (row) => start(runExecution(row, deps), true),
+      runStep: (row, loaded) => start(runWorkflowStep(row, stepDeps!, loaded), true),
+      active: () => state === "running" && !dead,
+    })
+    : null;
+  if (stepDeps && continuation) stepDeps.local = continuation.local;
+
   const complete = createBatcher(async (items: Completion[]) => {
+    if (continuation) return await continuation.complete(items);
     const held = await completeExecutions(db, id, items);
     return items.map((c) => held.has(c.id));
   });
@@ -154,13 +196,6 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     random: options.random ?? Math.random,
     isDead: () => dead,
   };
-  const stepDeps = createStepDeps(
-    db,
-    id,
-    options.workflows,
-    logger,
-    () => dead,
-  );
 
   function wake() {
     wanted = true;
@@ -228,16 +263,19 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   // Keyed by "<id>:<attempt>": this worker may reclaim and re-run an execution whose earlier
-  // attempt it is still (uselessly) running.
-  function start(flight: InFlight) {
+  // attempt it is still (uselessly) running. `slotTaken`: the continuation took its slot.
+  function start(flight: InFlight, slotTaken = false) {
     const key = `${flight.id}:${flight.attempt}`;
     inFlight.set(key, flight);
-    busySlots++;
+    if (!slotTaken) busySlots++;
     (flight.settled ?? flight.done).finally(() => {
       busySlots--;
       schedulePump();
     });
-    flight.done.finally(() => inFlight.delete(key));
+    flight.done.finally(() => {
+      inFlight.delete(key);
+      continuation?.taskDone(flight.id);
+    });
   }
 
   /** Pumps on a zero-delay timer: slots freed in the same turn are refilled by one claim. */
@@ -251,6 +289,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   function cancel(executionId: string) {
+    continuation?.forget(executionId);
     for (const flight of inFlight.values()) {
       if (flight.id === executionId) {
         flight.controller.abort(new CancelledError(executionId));
@@ -271,6 +310,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       if (dead) return;
       for (const [key, flight] of flights) {
         if (!held.has(key)) {
+          continuation?.taskDone(flight.id);
           flight.controller.abort(new LeaseLostError(flight.id));
         }
       }
@@ -383,6 +423,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
         "info",
         `worker ${id} stopping: draining ${inFlight.size} running execution(s)`,
       );
+      continuation?.clear();
       await wakeup?.stop();
       await Promise.all(claims);
       await drain();
@@ -396,6 +437,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       if (state !== "running" && state !== "stopping") return;
       dead = true;
       state = "stopped";
+      continuation?.clear();
       stopTimers();
       trackRunningWorker(-1);
       await wakeup?.stop();
@@ -429,5 +471,6 @@ function resolveSettings(options: WorkerOptions) {
     listen: options.listen ?? true,
     probeTimeoutMs: options.probeTimeoutMs ?? 1000,
     maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_PAYLOAD_LIMIT,
+    localContinuation: options.localContinuation ?? true,
   };
 }

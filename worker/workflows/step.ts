@@ -4,6 +4,9 @@
  * lease (`queries/workflow-commit.ts`). The worker dispatches claimed rows of kind `workflow`
  * here and everything else to `runner.ts`.
  *
+ * A step claimed by a completion on this worker (`continuation.ts`) starts from the input kept
+ * in memory instead of the load; everything after is the same.
+ *
  * A step commits exactly once: a worker that dies before COMMIT leaves no trace (the reclaimed
  * step starts again from the same snapshot), and one that lost its lease is refused by the
  * fence. A failed commit (a lost connection, a deadlock) is retried from the load while this
@@ -22,10 +25,11 @@ import type { Db } from "../db/driver.ts";
 import { backoffDelay, sleep } from "../db/reconnect.ts";
 import type { Logger } from "../logger.ts";
 import type { ClaimedExecution } from "../queries/claim.ts";
-import { commitStep, type StepCommit } from "../queries/workflow-commit.ts";
-import { loadStep } from "../queries/workflow-load.ts";
+import { commitStep, startsLocally, type StepCommit } from "../queries/workflow-commit.ts";
+import { loadStep, type StepExecution } from "../queries/workflow-load.ts";
 import type { StepOutcome } from "../queries/workflow-outcome.ts";
 import type { InFlight } from "../runner.ts";
+import type { LoadedStep, LocalRun } from "./continuation.ts";
 import { DEADLINE_HANDLE, type Outbox, planOutbox } from "./outbox.ts";
 import type { ProgramCache } from "./programs.ts";
 import { collectDeliveries, type Delivery } from "./resolutions.ts";
@@ -52,6 +56,8 @@ export interface StepDeps {
   isDead: () => boolean;
   /** Test hook: awaited after advancing, just before the commit. */
   beforeCommit?: (row: ClaimedExecution) => Promise<void> | void;
+  /** The worker's local continuation (absent: every hand-off goes through the queue). */
+  local?: LocalRun;
 }
 
 /**
@@ -63,10 +69,14 @@ export interface StepDeps {
  * await flight.done;
  * ```
  */
-export function runWorkflowStep(row: ClaimedExecution, deps: StepDeps): InFlight {
+export function runWorkflowStep(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  loaded?: LoadedStep,
+): InFlight {
   observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
-  const done = retrySteps(row, deps, controller.signal).catch((error) => {
+  const done = retrySteps(row, deps, controller.signal, loaded).catch((error) => {
     if (!deps.isDead()) {
       deps.logger("error", `${label(row)}: step not recorded: ${describe(error)}`);
     }
@@ -74,10 +84,17 @@ export function runWorkflowStep(row: ClaimedExecution, deps: StepDeps): InFlight
   return { id: row.id, attempt: row.attempt, name: row.name, controller, done };
 }
 
-async function retrySteps(row: ClaimedExecution, deps: StepDeps, signal: AbortSignal) {
+async function retrySteps(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  signal: AbortSignal,
+  kept?: LoadedStep,
+) {
+  deps.local?.forget(row.id); // this claim makes any kept input stale
   for (let failures = 0;; failures++) {
     try {
-      return await runStep(row, deps, signal);
+      // a retry reloads: the kept input is only good for the first try
+      return await runStep(row, deps, signal, failures === 0 ? kept : undefined);
     } catch (error) {
       if (deps.isDead() || signal.aborted || failures >= 5) throw error;
       deps.logger("warn", `${label(row)}: step failed (${describe(error)}), retrying`);
@@ -86,8 +103,13 @@ async function retrySteps(row: ClaimedExecution, deps: StepDeps, signal: AbortSi
   }
 }
 
-async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSignal) {
-  const loaded = await loadStep(deps.db, row.id);
+async function runStep(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  signal: AbortSignal,
+  kept?: LoadedStep,
+) {
+  const loaded = kept ?? await loadStep(deps.db, row.id);
   if (!loaded) return;
   const { execution } = loaded;
   const span = {
@@ -116,10 +138,40 @@ async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSigna
       trace,
       carrierText(stepTrace), // this step's span: the parent of the spans of what it starts
     );
-    const status = await commitStep(deps.db, commit);
-    if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
-    else deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
+    const committed = await commitWithLocalStart(row, deps, commit);
+    if (committed === null) {
+      deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
+      return;
+    }
+    const status = committed.status;
+    deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
+    if (status === "suspended" && committed.tasksOnly && commit.outcome.status === "suspended") {
+      deps.local?.remember(row, keptInput(execution, commit.outcome.snapshot));
+    }
   });
+}
+
+/** Commits, starting on this worker the new tasks it has room for (`continuation.ts`). */
+async function commitWithLocalStart(row: ClaimedExecution, deps: StepDeps, commit: StepCommit) {
+  const local = deps.local;
+  if (!local || commit.tasks.length === 0 || !startsLocally(commit)) {
+    return await commitStep(deps.db, commit);
+  }
+  const flags = local.reserve(commit.tasks);
+  if (flags.some(Boolean)) commit.local = { flags, leaseMs: local.leaseMs, names: local.names };
+  let started: string[] = [];
+  try {
+    const committed = await commitStep(deps.db, commit);
+    started = committed?.started ?? [];
+    return committed;
+  } finally {
+    local.started(row, commit, flags, deps.isDead() ? [] : started);
+  }
+}
+
+/** The input the next step would load: this commit's snapshot, `wake_seq` unchanged. */
+function keptInput(execution: StepExecution, snapshot: string): StepExecution {
+  return { ...execution, snapshot };
 }
 
 type Computed = {
