@@ -36,8 +36,12 @@ export interface LoadedStep {
 
 /** What a step needs from the continuation (part of `StepDeps`). */
 export interface LocalRun {
-  /** Reserves a slot for each task this worker can run now; per task, whether it did. */
-  reserve(tasks: readonly NewExecution[]): boolean[];
+  /**
+   * Reserves a slot for each task this worker can run now; per task, whether it did.
+   * `ownSlot`: the calling step still holds its slot and releases it right after, so one more
+   * counts as free (the step hands it to its first task).
+   */
+  reserve(tasks: readonly NewExecution[], ownSlot: boolean): boolean[];
   /** Lease length and task names for the commit (`LocalStart`). */
   readonly leaseMs: number;
   readonly names: string[];
@@ -67,8 +71,8 @@ export interface ContinuationDeps {
   /** Whether this worker runs `name` tasks from `queue` now (registered, served, running). */
   canRun(name: string, queue: string): boolean;
   /**
-   * Takes up to `n` free concurrency slots, counting `spare` more as free (a step hands its own
-   * slot, free once it has committed, to the tasks it starts); returns how many it took.
+   * Takes up to `n` free concurrency slots, counting `spare` more as free (a step about to
+   * release its own slot hands it to the tasks it starts); returns how many it took.
    */
   takeSlots(n: number, spare?: number): number;
   /** Gives back slots taken and not used. */
@@ -123,9 +127,9 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
   const local: LocalRun = {
     leaseMs: deps.leaseMs,
     names: deps.names,
-    reserve(list) {
+    reserve(list, ownSlot) {
       const wanted = list.map((t) => deps.canRun(t.name, t.queue));
-      let left = deps.takeSlots(wanted.filter(Boolean).length, 1);
+      let left = deps.takeSlots(wanted.filter(Boolean).length, ownSlot ? 1 : 0);
       return wanted.map((w) => w && left-- > 0);
     },
     started(parent, commit, flags, startedIds) {

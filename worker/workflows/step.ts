@@ -76,25 +76,45 @@ export function runWorkflowStep(
 ): InFlight {
   observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
-  const done = retrySteps(row, deps, controller.signal, loaded).catch((error) => {
+  let onSettled = () => {};
+  const settled = new Promise<void>((resolve) => (onSettled = resolve));
+  const slot: Slot = {
+    held: true,
+    release() {
+      if (!this.held) return;
+      this.held = false;
+      onSettled();
+    },
+  };
+  const done = retrySteps(row, deps, controller.signal, slot, loaded).catch((error) => {
     if (!deps.isDead()) {
       deps.logger("error", `${label(row)}: step not recorded: ${describe(error)}`);
     }
-  });
-  return { id: row.id, attempt: row.attempt, name: row.name, controller, done };
+  }).finally(() => slot.release());
+  return { id: row.id, attempt: row.attempt, name: row.name, controller, done, settled };
+}
+
+/**
+ * The step's concurrency slot: released when the VM has advanced, before the commit (like a
+ * task's before its completion is written), or handed to the tasks it starts on this worker.
+ */
+interface Slot {
+  held: boolean;
+  release(): void;
 }
 
 async function retrySteps(
   row: ClaimedExecution,
   deps: StepDeps,
   signal: AbortSignal,
+  slot: Slot,
   kept?: LoadedStep,
 ) {
   deps.local?.forget(row.id); // this claim makes any kept input stale
   for (let failures = 0;; failures++) {
     try {
       // a retry reloads: the kept input is only good for the first try
-      return await runStep(row, deps, signal, failures === 0 ? kept : undefined);
+      return await runStep(row, deps, signal, slot, failures === 0 ? kept : undefined);
     } catch (error) {
       if (deps.isDead() || signal.aborted || failures >= 5) throw error;
       deps.logger("warn", `${label(row)}: step failed (${describe(error)}), retrying`);
@@ -107,6 +127,7 @@ async function runStep(
   row: ClaimedExecution,
   deps: StepDeps,
   signal: AbortSignal,
+  slot: Slot,
   kept?: LoadedStep,
 ) {
   const loaded = kept ?? await loadStep(deps.db, row.id);
@@ -138,7 +159,7 @@ async function runStep(
       trace,
       carrierText(stepTrace), // this step's span: the parent of the spans of what it starts
     );
-    const committed = await commitWithLocalStart(row, deps, commit);
+    const committed = await commitWithLocalStart(row, deps, commit, slot);
     if (committed === null) {
       deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
       return;
@@ -152,12 +173,19 @@ async function runStep(
 }
 
 /** Commits, starting on this worker the new tasks it has room for (`continuation.ts`). */
-async function commitWithLocalStart(row: ClaimedExecution, deps: StepDeps, commit: StepCommit) {
+async function commitWithLocalStart(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  commit: StepCommit,
+  slot: Slot,
+) {
   const local = deps.local;
   if (!local || commit.tasks.length === 0 || !startsLocally(commit)) {
+    slot.release();
     return await commitStep(deps.db, commit);
   }
-  const flags = local.reserve(commit.tasks);
+  const flags = local.reserve(commit.tasks, slot.held);
+  slot.release(); // the tasks took it over (see `LocalRun.reserve`)
   if (flags.some(Boolean)) commit.local = { flags, leaseMs: local.leaseMs, names: local.names };
   let started: string[] = [];
   try {
