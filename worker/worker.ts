@@ -176,6 +176,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       runTask: (row) => start(runExecution(row, deps), true),
       runStep: (row, loaded) => start(runWorkflowStep(row, stepDeps!, loaded), true),
       active: () => state === "running" && !dead,
+      isDead: () => dead,
     })
     : null;
   if (stepDeps && continuation) stepDeps.local = continuation.local;

@@ -81,8 +81,13 @@ export interface ContinuationDeps {
   runTask(row: ClaimedExecution): void;
   /** Runs a claimed step from `loaded` on a slot taken for it. */
   runStep(row: ClaimedExecution, loaded: LoadedStep): void;
-  /** True while the worker may start work (not stopping, not crashed). */
+  /** True while the worker takes new work (not stopping, not crashed). */
   active(): boolean;
+  /**
+   * True once the worker crashed (simulated). Until then, rows already claimed for this worker
+   * run even while it stops: `stop()` waits for them or releases them like any other.
+   */
+  isDead(): boolean;
   /** Most cached workflows (default 5000). */
   maxEntries?: number;
 }
@@ -137,7 +142,7 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
       let unused = 0;
       commit.tasks.forEach((task, i) => {
         if (!flags[i]) return;
-        if (!ids.has(task.id) || !deps.active()) return void unused++;
+        if (!ids.has(task.id) || deps.isDead()) return void unused++;
         const handle = commit.handles.find((h) => h.kind === "task" && h.child === i);
         if (handle) {
           tasks.set(task.id, {
@@ -185,7 +190,7 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
     let unused = taken;
     for (const p of chosen) {
       const attempt = result.claimed.get(p.id);
-      if (attempt === undefined || !deps.active()) continue;
+      if (attempt === undefined || deps.isDead()) continue;
       unused--;
       deps.runStep({ ...p.cached.row, attempt, waitedMs: 0 }, loadedFrom(p, result));
     }
