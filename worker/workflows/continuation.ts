@@ -174,7 +174,7 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
     for (const p of chosen) steps.delete(p.id); // claimed or stale after this statement
     let result;
     try {
-      const deliverable = items.flatMap((c) => (tasks.has(c.id) ? [c.id] : []));
+      const deliverable = chosen.flatMap((p) => p.tasks.map((t) => t.completion.id));
       result = await completeAndContinue(
         deps.db,
         deps.workerId,
@@ -192,19 +192,24 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
       const attempt = result.claimed.get(p.id);
       if (attempt === undefined || deps.isDead()) continue;
       unused--;
-      deps.runStep({ ...p.cached.row, attempt, waitedMs: 0 }, loadedFrom(p, result));
+      deps.runStep({ ...p.cached.row, attempt, waitedMs: 0 }, loadedFrom(p, result.completed));
     }
     if (unused > 0) deps.freeSlots(unused);
     return items.map((c) => result.completed.has(c.id));
   }
 
-  type Candidate = ContinuedParent & { cached: CachedStep; tasks: Completion[] };
+  type Candidate = ContinuedParent & {
+    cached: CachedStep;
+    /** The completions it receives, with what was kept of their tasks (read now: a heartbeat
+     * may drop a task's entry while the statement runs). */
+    tasks: { completion: Completion; task: LocalTask }[];
+  };
 
   /** Cached parents of local tasks in `items`, with the completions they receive. */
   function candidates(items: Completion[]): Candidate[] {
     const byParent = new Map<string, Candidate>();
-    for (const c of items) {
-      const task = tasks.get(c.id);
+    for (const completion of items) {
+      const task = tasks.get(completion.id);
       const cached = task && steps.get(task.parentId);
       if (!task || !cached) continue;
       const entry = byParent.get(task.parentId) ?? {
@@ -214,32 +219,29 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
         cached,
         tasks: [],
       };
-      entry.tasks.push(c);
+      entry.tasks.push({ completion, task });
       byParent.set(task.parentId, entry);
     }
     return [...byParent.values()];
   }
 
   /** The step input a fresh load would find: the snapshot and these task results. */
-  function loadedFrom(p: Candidate, result: { completed: Map<string, number> }): LoadedStep {
-    const delivered = p.tasks.filter((c) => result.completed.has(c.id));
-    const handles = delivered.map((c): HandleRow => {
-      const task = tasks.get(c.id)!;
-      return {
-        handle: task.handle,
-        position: task.position,
-        kind: "task",
-        signalName: null,
-        result: null,
-        due: false,
-        childName: task.name,
-        childStatus: "completed",
-        childOutput: c.output,
-        childError: null,
-        childAttempts: c.attempt,
-        settledAt: result.completed.get(c.id)!,
-      };
-    });
+  function loadedFrom(p: Candidate, completed: Map<string, number>): LoadedStep {
+    const delivered = p.tasks.filter((t) => completed.has(t.completion.id));
+    const handles = delivered.map(({ completion: c, task }): HandleRow => ({
+      handle: task.handle,
+      position: task.position,
+      kind: "task",
+      signalName: null,
+      result: null,
+      due: false,
+      childName: task.name,
+      childStatus: "completed",
+      childOutput: c.output,
+      childError: null,
+      childAttempts: c.attempt,
+      settledAt: completed.get(c.id)!,
+    }));
     handles.sort((a, b) => a.position - b.position);
     // the trigger bumped `wake_seq` once per completed child after the claim
     const wakeSeq = p.wakeSeq + delivered.length;
