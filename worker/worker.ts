@@ -145,6 +145,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   // `inFlight` (lease renewed, released on shutdown) until its outcome is recorded, but its slot
   // is free as soon as its code settles, so the next claim overlaps the completion write.
   let busySlots = 0;
+  const passedSlots = new Set<string>(); // local tasks whose slot went to their parent's step
 
   const stepDeps = createStepDeps(
     db,
@@ -163,9 +164,8 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       names: [...registry.keys()],
       canRun: (name, queue) =>
         state === "running" && registry.has(name) && settings.queues.includes(queue),
-      takeSlots(n, spare = 0) {
-        const free = settings.concurrency - busySlots - reserved + spare;
-        const took = Math.max(0, Math.min(n, free));
+      takeSlots(n) {
+        const took = Math.max(0, Math.min(n, settings.concurrency - busySlots - reserved));
         busySlots += took;
         return took;
       },
@@ -173,7 +173,13 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
         busySlots -= n;
         schedulePump();
       },
-      runTask: (row) => start(runExecution(row, deps), true),
+      passSlot: (taskId) => void passedSlots.add(taskId),
+      // a local task keeps its slot until its completion is written: the completion hands it
+      // to the parent's next step (see `Continuation.complete`)
+      runTask(row) {
+        const flight = runExecution(row, deps);
+        start({ ...flight, settled: flight.done.then(() => passedSlots.delete(row.id)) }, true);
+      },
       runStep: (row, loaded) => start(runWorkflowStep(row, stepDeps!, loaded), true),
       active: () => state === "running" && !dead,
       isDead: () => dead,
@@ -269,7 +275,8 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     const key = `${flight.id}:${flight.attempt}`;
     inFlight.set(key, flight);
     if (!slotTaken) busySlots++;
-    (flight.settled ?? flight.done).finally(() => {
+    (flight.settled ?? flight.done).then((passed) => {
+      if (passed === true) return; // the slot now belongs to work started in its place
       busySlots--;
       schedulePump();
     });

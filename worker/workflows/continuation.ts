@@ -37,11 +37,14 @@ export interface LoadedStep {
 /** What a step needs from the continuation (part of `StepDeps`). */
 export interface LocalRun {
   /**
-   * Reserves a slot for each task this worker can run now; per task, whether it did.
-   * `ownSlot`: the calling step still holds its slot and releases it right after, so one more
-   * counts as free (the step hands it to its first task).
+   * Reserves a slot for each task this worker can run now: per task, whether it did, and
+   * whether the first took over the calling step's own slot (`ownSlot`: the step still holds
+   * one; when `passed`, the step must not free it).
    */
-  reserve(tasks: readonly NewExecution[], ownSlot: boolean): boolean[];
+  reserve(
+    tasks: readonly NewExecution[],
+    ownSlot: boolean,
+  ): { flags: boolean[]; passed: boolean };
   /** Lease length and task names for the commit (`LocalStart`). */
   readonly leaseMs: number;
   readonly names: string[];
@@ -70,14 +73,16 @@ export interface ContinuationDeps {
   names: string[];
   /** Whether this worker runs `name` tasks from `queue` now (registered, served, running). */
   canRun(name: string, queue: string): boolean;
-  /**
-   * Takes up to `n` free concurrency slots, counting `spare` more as free (a step about to
-   * release its own slot hands it to the tasks it starts); returns how many it took.
-   */
-  takeSlots(n: number, spare?: number): number;
+  /** Takes up to `n` free concurrency slots; returns how many it took. */
+  takeSlots(n: number): number;
   /** Gives back slots taken and not used. */
   freeSlots(n: number): void;
-  /** Runs a task row on a slot taken for it. */
+  /**
+   * The slot of this local task (held until its completion is written, see `runTask`) passes
+   * to the step started in its place instead of being freed.
+   */
+  passSlot(taskId: string): void;
+  /** Runs a task row on a slot taken for it, held until its outcome is written. */
   runTask(row: ClaimedExecution): void;
   /** Runs a claimed step from `loaded` on a slot taken for it. */
   runStep(row: ClaimedExecution, loaded: LoadedStep): void;
@@ -134,8 +139,10 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
     names: deps.names,
     reserve(list, ownSlot) {
       const wanted = list.map((t) => deps.canRun(t.name, t.queue));
-      let left = deps.takeSlots(wanted.filter(Boolean).length, ownSlot ? 1 : 0);
-      return wanted.map((w) => w && left-- > 0);
+      const count = wanted.filter(Boolean).length;
+      const passed = ownSlot && count > 0;
+      let left = (passed ? 1 : 0) + deps.takeSlots(passed ? count - 1 : count);
+      return { flags: wanted.map((w) => w && left-- > 0), passed };
     },
     started(parent, commit, flags, startedIds) {
       const ids = new Set(startedIds);
@@ -167,10 +174,8 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
   };
 
   async function complete(items: Completion[]): Promise<boolean[]> {
-    const parents = deps.active() ? candidates(items) : [];
-    const taken = parents.length > 0 ? deps.takeSlots(parents.length) : 0;
-    if (taken === 0) return plain(items);
-    const chosen = parents.slice(0, taken);
+    const chosen = deps.active() ? candidates(items) : [];
+    if (chosen.length === 0) return plain(items);
     for (const p of chosen) steps.delete(p.id); // claimed or stale after this statement
     let result;
     try {
@@ -184,17 +189,16 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
         deliverable,
       );
     } catch {
-      deps.freeSlots(taken);
       return plain(items); // e.g. a deadlock with a cancel: the plain completion still holds
     }
-    let unused = taken;
     for (const p of chosen) {
       const attempt = result.claimed.get(p.id);
       if (attempt === undefined || deps.isDead()) continue;
-      unused--;
+      // the parent's local task holds its slot until this completion is written (`runTask`):
+      // it passes to the step
+      deps.passSlot(p.tasks.find((t) => result.completed.has(t.completion.id))!.completion.id);
       deps.runStep({ ...p.cached.row, attempt, waitedMs: 0 }, loadedFrom(p, result.completed));
     }
-    if (unused > 0) deps.freeSlots(unused);
     return items.map((c) => result.completed.has(c.id));
   }
 

@@ -76,14 +76,14 @@ export function runWorkflowStep(
 ): InFlight {
   observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
-  let onSettled = () => {};
-  const settled = new Promise<void>((resolve) => (onSettled = resolve));
+  let onSettled = (_passed: boolean) => {};
+  const settled = new Promise<boolean>((resolve) => (onSettled = resolve));
   const slot: Slot = {
     held: true,
-    release() {
+    release(passed = false) {
       if (!this.held) return;
       this.held = false;
-      onSettled();
+      onSettled(passed);
     },
   };
   const done = retrySteps(row, deps, controller.signal, slot, loaded).catch((error) => {
@@ -100,7 +100,8 @@ export function runWorkflowStep(
  */
 interface Slot {
   held: boolean;
-  release(): void;
+  /** `passed`: the slot now belongs to a task started in the step's place. */
+  release(passed?: boolean): void;
 }
 
 async function retrySteps(
@@ -184,8 +185,8 @@ async function commitWithLocalStart(
     slot.release();
     return await commitStep(deps.db, commit);
   }
-  const flags = local.reserve(commit.tasks, slot.held);
-  slot.release(); // the tasks took it over (see `LocalRun.reserve`)
+  const { flags, passed } = local.reserve(commit.tasks, slot.held);
+  slot.release(passed); // passed: the first local task took it over
   if (flags.some(Boolean)) commit.local = { flags, leaseMs: local.leaseMs, names: local.names };
   let started: string[] = [];
   try {
