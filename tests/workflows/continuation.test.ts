@@ -12,13 +12,16 @@ interface Spy {
   loaded: string[];
 }
 
-/** `db` with every claim and step load recorded (the SQL texts of claim.ts, workflow-load.ts). */
+/**
+ * `db` with every claim (rows of the claim's shape, `ClaimedExecution`) and every step load (the
+ * execution read of workflow-load.ts) recorded.
+ */
 function spy(db: Db): Spy {
   const out: Spy = { db, claimed: [], loaded: [] };
   const query = async (sql: string, params?: unknown[]) => {
     const rows = await db.query(sql, params as never);
-    if (sql.includes("cross join lateral") && sql.includes("for update skip locked")) {
-      out.claimed.push(...rows.map((r) => (r as { id: string }).id));
+    for (const row of rows as Record<string, unknown>[]) {
+      if ("waitedMs" in row) out.claimed.push(row.id as string); // a claimed execution
     }
     if (sql.includes("left join workflow_state s")) out.loaded.push(String(params?.[0]));
     return rows;
