@@ -12,6 +12,9 @@
  *    reached it (`queries/workflow-continue.ts`), and the step advances from memory: no NOTIFY,
  *    no claim, no load.
  *
+ * Concurrency slots pass along without being freed: a step's to its first local task, a local
+ * task's (held until its completion is written) to the parent step it continues.
+ *
  * Both are shortcuts over the same rows, events and fences as the queue path; a cache entry
  * that is stale (evicted, cancelled, claimed elsewhere) only makes the claim fail, and the
  * workflow takes the queue path. Entries are bounded (least recently used dropped first) and
