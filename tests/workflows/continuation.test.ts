@@ -87,6 +87,20 @@ forEachDriver("local continuation", (t) => {
     ]);
   });
 
+  it("continues a parent waiting on parallel tasks from memory, one result or several at once", async () => {
+    await register(t.db, {
+      fan:
+        'let r = await Promise.all([Task.run("inc", 1), Task.run("inc", 2), Task.run("inc", 3)])\n' +
+        'let last = await Task.run("inc", r[2])\nreturn [r, last]',
+    });
+    const s = spy(t.db);
+    await run(t, { inc: (n: number) => n + 1 }, {}, s.db);
+    const id = await startWorkflow(t.db, "fan");
+    expect((await settled(t.db, id)).output).toEqual([[2, 3, 4], 5]);
+    expect(s.loaded.filter((x) => x === id)).toHaveLength(1);
+    expect(await taskIds(t, id)).toHaveLength(4);
+  });
+
   it("takes the normal path when the parent also waits on a timer", async () => {
     await register(t.db, {
       timed: 'let d = Timer.delay("300ms")\nlet r = await Task.run("inc", 1)\nawait d\nreturn r',

@@ -160,16 +160,12 @@ async function runStep(
       trace,
       carrierText(stepTrace), // this step's span: the parent of the spans of what it starts
     );
-    const committed = await commitWithLocalStart(row, deps, commit, slot);
-    if (committed === null) {
-      deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
-      return;
-    }
-    const status = committed.status;
-    deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
-    if (status === "suspended" && committed.tasksOnly && commit.outcome.status === "suspended") {
-      deps.local?.remember(row, keptInput(execution, commit.outcome.snapshot));
-    }
+    const committed = await commitWithLocalStart(row, deps, commit, slot, execution);
+    if (committed === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
+    else {deps.logger(
+        levelOf(committed.status),
+        describeStep(row, committed.status, outbox, result.advanced),
+      );}
   });
 }
 
@@ -179,9 +175,10 @@ async function commitWithLocalStart(
   deps: StepDeps,
   commit: StepCommit,
   slot: Slot,
+  execution: StepExecution,
 ) {
   const local = deps.local;
-  if (!local || commit.tasks.length === 0 || !startsLocally(commit)) {
+  if (!local || !startsLocally(commit)) {
     slot.release();
     return await commitStep(deps.db, commit);
   }
@@ -192,6 +189,10 @@ async function commitWithLocalStart(
   try {
     const committed = await commitStep(deps.db, commit);
     started = committed?.started ?? [];
+    // kept before its tasks start, so their completion finds it
+    if (committed?.status === "suspended" && committed.tasksOnly) {
+      local.remember(row, keptInput(execution, commit.outcome as { snapshot: string }));
+    }
     return committed;
   } finally {
     local.started(row, commit, flags, deps.isDead() ? [] : started);
@@ -199,8 +200,8 @@ async function commitWithLocalStart(
 }
 
 /** The input the next step would load: this commit's snapshot, `wake_seq` unchanged. */
-function keptInput(execution: StepExecution, snapshot: string): StepExecution {
-  return { ...execution, snapshot };
+function keptInput(execution: StepExecution, outcome: { snapshot: string }): StepExecution {
+  return { ...execution, snapshot: outcome.snapshot };
 }
 
 type Computed = {
