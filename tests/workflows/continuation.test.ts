@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { getExecutionEvents, listExecutions } from "../../worker/client.ts";
+import { getExecutionEvents, listExecutions, queueTask } from "../../worker/client.ts";
 import type { Db } from "../../worker/db/driver.ts";
 import { sendSignal, startWorkflow } from "../../worker/workflows/client.ts";
 import { forEachDriver, type TestDatabase } from "../helpers/db.ts";
@@ -99,6 +99,28 @@ forEachDriver("local continuation", (t) => {
     expect((await settled(t.db, id)).output).toEqual([[2, 3, 4], 5]);
     expect(s.loaded.filter((x) => x === id)).toHaveLength(1);
     expect(await taskIds(t, id)).toHaveLength(4);
+  });
+
+  it("does not start a task ahead of higher-priority work waiting in its queue", async () => {
+    await register(t.db, { one: 'return await Task.run("t", 1)' });
+    const order: string[] = [];
+    let urgent = "";
+    const s = spy(t.db);
+    await run(t, {
+      t: () => order.push("t"),
+      urgent: () => order.push("urgent"),
+    }, {
+      concurrency: 1, // the step holds the only slot: nothing is claimed before its commit
+      workflows: {
+        beforeCommit: async () => {
+          if (!urgent) urgent = await queueTask(t.db, "urgent", {}, { priority: 5 });
+        },
+      },
+    }, s.db);
+    const id = await startWorkflow(t.db, "one");
+    await settled(t.db, id);
+    expect(order).toEqual(["urgent", "t"]);
+    expect(s.claimed).toContain((await taskIds(t, id))[0]); // went through the queue
   });
 
   it("takes the normal path when the parent also waits on a timer", async () => {
