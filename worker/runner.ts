@@ -50,9 +50,10 @@ export interface InFlight {
   readonly done: Promise<void>;
   /**
    * Settles when the task code has returned or thrown (or was abandoned), before the outcome is
-   * recorded: the concurrency slot is free from then on. Absent: same as `done`.
+   * recorded: the concurrency slot is free from then on — unless it resolves `true`: the slot
+   * was passed on to work started in its place (`workflows/continuation.ts`). Absent: `done`.
    */
-  readonly settled?: Promise<void>;
+  readonly settled?: Promise<void | boolean>;
 }
 
 /**

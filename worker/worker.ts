@@ -27,6 +27,7 @@ import { type InFlight, runExecution } from "./runner.ts";
 import { trackRunningWorker } from "./running.ts";
 import { type TaskDefinition, type TaskRegistry, toTaskRegistry } from "./tasks.ts";
 import { createWakeup, type Wakeup } from "./wakeup.ts";
+import { createContinuation } from "./workflows/continuation.ts";
 import { createStepDeps, type WorkflowOptions } from "./workflows/engine.ts";
 import { runWorkflowStep } from "./workflows/step.ts";
 
@@ -74,6 +75,12 @@ export interface WorkerOptions {
    * tasks only. See `workflows/engine.ts`.
    */
   workflows?: boolean | WorkflowOptions;
+  /**
+   * Hand workflow steps and their tasks to each other on this worker instead of through the
+   * queue when it can (default true; see `workflows/continuation.ts`). False: every hand-off
+   * goes through the queue.
+   */
+  localContinuation?: boolean;
 }
 
 /** A worker created by {@link createWorker}. */
@@ -138,8 +145,50 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   // `inFlight` (lease renewed, released on shutdown) until its outcome is recorded, but its slot
   // is free as soon as its code settles, so the next claim overlaps the completion write.
   let busySlots = 0;
+  const passedSlots = new Set<string>(); // local tasks whose slot went to their parent's step
+
+  const stepDeps = createStepDeps(
+    db,
+    id,
+    options.workflows,
+    logger,
+    () => dead,
+  );
+  // The local continuation (workflows/continuation.ts): steps start their tasks here, and task
+  // completions continue their cached parents, both on slots taken like a claim's.
+  const continuation = stepDeps && settings.localContinuation
+    ? createContinuation({
+      db,
+      workerId: id,
+      leaseMs: settings.leaseMs,
+      names: [...registry.keys()],
+      canRun: (name, queue) =>
+        state === "running" && registry.has(name) && settings.queues.includes(queue),
+      takeSlots(n) {
+        const took = Math.max(0, Math.min(n, settings.concurrency - busySlots - reserved));
+        busySlots += took;
+        return took;
+      },
+      freeSlots(n) {
+        busySlots -= n;
+        schedulePump();
+      },
+      passSlot: (taskId) => void passedSlots.add(taskId),
+      // a local task keeps its slot until its completion is written: the completion hands it
+      // to the parent's next step (see `Continuation.complete`)
+      runTask(row) {
+        const flight = runExecution(row, deps);
+        start({ ...flight, settled: flight.done.then(() => passedSlots.delete(row.id)) }, true);
+      },
+      runStep: (row, loaded) => start(runWorkflowStep(row, stepDeps!, loaded), true),
+      active: () => state === "running" && !dead,
+      isDead: () => dead,
+    })
+    : null;
+  if (stepDeps && continuation) stepDeps.local = continuation.local;
 
   const complete = createBatcher(async (items: Completion[]) => {
+    if (continuation) return await continuation.complete(items);
     const held = await completeExecutions(db, id, items);
     return items.map((c) => held.has(c.id));
   });
@@ -154,13 +203,6 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     random: options.random ?? Math.random,
     isDead: () => dead,
   };
-  const stepDeps = createStepDeps(
-    db,
-    id,
-    options.workflows,
-    logger,
-    () => dead,
-  );
 
   function wake() {
     wanted = true;
@@ -228,16 +270,20 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   // Keyed by "<id>:<attempt>": this worker may reclaim and re-run an execution whose earlier
-  // attempt it is still (uselessly) running.
-  function start(flight: InFlight) {
+  // attempt it is still (uselessly) running. `slotTaken`: the continuation took its slot.
+  function start(flight: InFlight, slotTaken = false) {
     const key = `${flight.id}:${flight.attempt}`;
     inFlight.set(key, flight);
-    busySlots++;
-    (flight.settled ?? flight.done).finally(() => {
+    if (!slotTaken) busySlots++;
+    (flight.settled ?? flight.done).then((passed) => {
+      if (passed === true) return; // the slot now belongs to work started in its place
       busySlots--;
       schedulePump();
     });
-    flight.done.finally(() => inFlight.delete(key));
+    flight.done.finally(() => {
+      inFlight.delete(key);
+      continuation?.taskDone(flight.id);
+    });
   }
 
   /** Pumps on a zero-delay timer: slots freed in the same turn are refilled by one claim. */
@@ -251,6 +297,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   function cancel(executionId: string) {
+    continuation?.forget(executionId);
     for (const flight of inFlight.values()) {
       if (flight.id === executionId) {
         flight.controller.abort(new CancelledError(executionId));
@@ -271,6 +318,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       if (dead) return;
       for (const [key, flight] of flights) {
         if (!held.has(key)) {
+          continuation?.taskDone(flight.id);
           flight.controller.abort(new LeaseLostError(flight.id));
         }
       }
@@ -383,6 +431,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
         "info",
         `worker ${id} stopping: draining ${inFlight.size} running execution(s)`,
       );
+      continuation?.clear();
       await wakeup?.stop();
       await Promise.all(claims);
       await drain();
@@ -396,6 +445,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       if (state !== "running" && state !== "stopping") return;
       dead = true;
       state = "stopped";
+      continuation?.clear();
       stopTimers();
       trackRunningWorker(-1);
       await wakeup?.stop();
@@ -429,5 +479,6 @@ function resolveSettings(options: WorkerOptions) {
     listen: options.listen ?? true,
     probeTimeoutMs: options.probeTimeoutMs ?? 1000,
     maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_PAYLOAD_LIMIT,
+    localContinuation: options.localContinuation ?? true,
   };
 }

@@ -22,7 +22,7 @@ import { cancelExecutions } from "./cancel.ts";
 import { insertExecutions, type NewExecution } from "./insert.ts";
 import { insertWorkflows, type NewWorkflow } from "./workflow-start.ts";
 import { type StepOutcome, writeOutcome } from "./workflow-outcome.ts";
-import { writeSuspendedStep } from "./workflow-suspend.ts";
+import { type LocalStart, writeSuspendedStep } from "./workflow-suspend.ts";
 import { writeFinishedStep } from "./workflow-finish.ts";
 
 /** A new handle row. */
@@ -56,21 +56,43 @@ export interface StepCommit {
   event: string;
   /** JSON text of the step span's trace carrier, saved on the children it starts; or null. */
   traceContext: string | null;
+  /** Tasks to start on this worker: honoured by the one-statement path only. */
+  local?: LocalStart;
+}
+
+/** What a committed step did. */
+export interface CommitResult {
+  /** The execution's new status. */
+  status: string;
+  /** Ids of the tasks started under this worker's lease (`local`), else empty. */
+  started: string[];
+  /** The workflow is suspended waiting on task handles only (see `workflow-suspend.ts`). */
+  tasksOnly: boolean;
 }
 
 /**
- * Commits a step; returns the new status, or null when the lease was lost (nothing written).
+ * Commits a step; returns what it did, or null when the lease was lost (nothing written).
  *
  * @example
  * ```ts
- * const status = await commitStep(db, commit);
- * if (status === null) logger("warn", "lease lost: step discarded");
+ * const result = await commitStep(db, commit);
+ * if (result === null) logger("warn", "lease lost: step discarded");
  * ```
  */
-export function commitStep(db: Db, c: StepCommit): Promise<string | null> {
+export async function commitStep(db: Db, c: StepCommit): Promise<CommitResult | null> {
   if (c.outcome.status === "suspended" && isSimple(c)) {
-    return writeSuspendedStep(db, { ...c, snapshot: c.outcome.snapshot });
+    return await writeSuspendedStep(db, { ...c, snapshot: c.outcome.snapshot });
   }
+  const status = await commitOther(db, c);
+  return status === null ? null : { status, started: [], tasksOnly: false };
+}
+
+/** Tells whether `commitStep` takes the one-statement path that can start tasks locally. */
+export function startsLocally(c: Omit<StepCommit, "local">): boolean {
+  return c.outcome.status === "suspended" && isSimple(c);
+}
+
+function commitOther(db: Db, c: StepCommit): Promise<string | null> {
   if (c.outcome.status !== "suspended" && startsNothing(c)) {
     const o = c.outcome;
     return writeFinishedStep(db, {
@@ -98,7 +120,7 @@ export function commitStep(db: Db, c: StepCommit): Promise<string | null> {
 }
 
 /** No cancellations, no child workflows, no idempotency keys: the one-statement path. */
-function isSimple(c: StepCommit): boolean {
+function isSimple(c: Omit<StepCommit, "local">): boolean {
   return c.cancelled.length === 0 && c.workflows.length === 0 &&
     c.tasks.every((t) => t.idempotencyKey === null && t.runAtMs === null && t.delayMs === 0);
 }

@@ -11,7 +11,16 @@
  *   `pending`. Results already in the statement's snapshot for handles created by this very step
  *   (a buffered signal for a new wait) are found by the `ready` check, which excludes the rows
  *   this statement deletes and adds the rows it inserts (one snapshot sees neither change);
- * - task ids are client-generated, so handle rows reference them without a round trip.
+ * - task ids are client-generated, so handle rows reference them without a round trip;
+ * - local start (the continuation fast path, docs/engine.md "Local continuation"): a task the
+ *   step marks `local` (this worker runs its name in its queue and reserved a free slot for it)
+ *   is inserted already `running` under this worker's lease (`attempts` 1, `lease_until`,
+ *   `started_at`, a `started` event after its `created` one) and without a NOTIFY — unless a
+ *   ready `pending` execution this worker could run waits in that queue with a higher priority,
+ *   decided in this statement: then it is inserted `pending` like any other task. The statement
+ *   returns the ids it started, and whether every handle the workflow still waits on is a task
+ *   (`tasksOnly`: no timer, signal wait, deadline or child workflow), which lets the worker
+ *   continue the workflow from memory when one of those tasks completes.
  *
  * @module
  */
@@ -37,6 +46,27 @@ export interface SuspendStep {
   event: string;
   /** JSON text of the step span's trace carrier, saved on the tasks it starts; or null. */
   traceContext: string | null;
+  /** Tasks this worker starts itself (same order as `tasks`), see the module doc. */
+  local?: LocalStart;
+}
+
+/** Which new tasks to start on this worker, and the lease they get. */
+export interface LocalStart {
+  /** Per task (same order as `tasks`): this worker reserved a slot for it. */
+  flags: boolean[];
+  leaseMs: number;
+  /** Task names this worker runs (for the priority check). */
+  names: string[];
+}
+
+/** What the one-statement commit did. */
+export interface SuspendResult {
+  /** `suspended`, or `pending` when a result is already waiting. */
+  status: string;
+  /** Ids of the tasks inserted `running` under this worker's lease. */
+  started: string[];
+  /** Every handle the workflow waits on now is a task. */
+  tasksOnly: boolean;
 }
 
 const sql = `
@@ -56,18 +86,36 @@ consumed as (
 ),
 new_tasks as (
   insert into executions (id, kind, name, queue, inputs, priority, max_attempts, retry,
-                          timeout_ms, parent_id, trace_context)
+                          timeout_ms, parent_id, trace_context, status, attempts, worker_id,
+                          lease_until, started_at)
   select t.id, 'task', t.name, t.queue, t.inputs::json, t.priority, t.max_attempts,
-         t.retry::json, t.timeout_ms, $1, $26::text::json
+         t.retry::json, t.timeout_ms, $1, $26::text::json,
+         case when g.here then 'running' else 'pending' end, case when g.here then 1 else 0 end,
+         case when g.here then $20::uuid end,
+         case when g.here then now() + $28 * interval '1 millisecond' end,
+         case when g.here then now() end
     from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[],
-                $11::text[], $12::int[])
-      with ordinality as t(id, name, queue, inputs, priority, max_attempts, retry, timeout_ms, n)
+                $11::text[], $12::int[], $27::int[])
+      with ordinality as t(id, name, queue, inputs, priority, max_attempts, retry, timeout_ms,
+                           local, n)
    cross join fence
+   cross join lateral (
+     -- local start unless higher-priority work this worker could run is waiting in the queue
+     select coalesce(t.local = 1, false) and not exists (
+              select 1 from executions p
+               where p.queue = t.queue and p.status = 'pending' and p.run_at <= now()
+                 and p.priority > t.priority
+                 and (p.name = any($29::text[]) or p.kind = 'workflow')) as here
+   ) g
    order by t.n
-  returning id, queue
+  returning id, queue, status
 ),
 task_events as (
-  insert into events (execution_id, type) select id, 'created' from new_tasks
+  insert into events (execution_id, type, attempt, worker_id)
+  select n.id, v.type, case when v.k = 2 then 1 end, case when v.k = 2 then $20::uuid end
+    from new_tasks n cross join (values (1, 'created'), (2, 'started')) as v(k, type)
+   where v.k = 1 or n.status = 'running'
+   order by n.id, v.k
 ),
 new_handles as (
   insert into workflow_handles (workflow_id, handle, position, kind, child_id, signal_name,
@@ -121,25 +169,34 @@ event as (
   select $1, 'step', attempts, $20, $22::text::json from moved
 ),
 woken as (
-  select notify_ready(queue, now()) from new_tasks group by queue
+  select notify_ready(queue, now()) from new_tasks where status = 'pending' group by queue
   union all
   select notify_ready(queue, run_at) from moved where run_at <> 'infinity'
 )
-select (select status from moved) as status, (select count(*) from woken)::int as notified`;
+select (select status from moved) as status, (select count(*) from woken)::int as notified,
+       (select string_agg(id::text, ',') from new_tasks where status = 'running') as started,
+       not exists (select 1 from kept where kind <> 'task')
+         and not exists (select 1 from new_handles where kind <> 'task') as "tasksOnly"`;
 
 /**
- * Commits a suspending step in one statement; returns the new status (`pending` when a result
- * is already waiting), or null when the lease was lost and nothing was written.
+ * Commits a suspending step in one statement; returns what it did (status `pending` when a
+ * result is already waiting), or null when the lease was lost and nothing was written.
  *
  * @example
  * ```ts
- * const status = await writeSuspendedStep(db, step);
+ * const result = await writeSuspendedStep(db, step);
+ * if (result) for (const id of result.started) runHere(id);
  * ```
  */
-export async function writeSuspendedStep(q: Queryable, s: SuspendStep): Promise<string | null> {
+export async function writeSuspendedStep(
+  q: Queryable,
+  s: SuspendStep,
+): Promise<SuspendResult | null> {
   const t = s.tasks;
   const h = s.handles;
-  const [row] = await q.query<{ status: string }>(sql, [
+  const [row] = await q.query<
+    { status: string | null; started: string | null; tasksOnly: boolean }
+  >(sql, [
     s.id,
     s.delivered,
     s.consumed.map((c) => c.id),
@@ -166,6 +223,14 @@ export async function writeSuspendedStep(q: Queryable, s: SuspendStep): Promise<
     s.logs.map((l) => l.message),
     s.wakeSeq,
     s.traceContext,
+    t.map((_, i) => (s.local?.flags[i] ? 1 : 0)), // postgres.js cannot send boolean[]
+    s.local?.leaseMs ?? 0,
+    s.local?.names ?? [],
   ]);
-  return row?.status ?? null;
+  if (!row || row.status === null) return null;
+  return {
+    status: row.status,
+    started: row.started ? row.started.split(",") : [],
+    tasksOnly: row.tasksOnly,
+  };
 }

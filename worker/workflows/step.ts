@@ -4,6 +4,9 @@
  * lease (`queries/workflow-commit.ts`). The worker dispatches claimed rows of kind `workflow`
  * here and everything else to `runner.ts`.
  *
+ * A step claimed by a completion on this worker (`continuation.ts`) starts from the input kept
+ * in memory instead of the load; everything after is the same.
+ *
  * A step commits exactly once: a worker that dies before COMMIT leaves no trace (the reclaimed
  * step starts again from the same snapshot), and one that lost its lease is refused by the
  * fence. A failed commit (a lost connection, a deadlock) is retried from the load while this
@@ -22,10 +25,11 @@ import type { Db } from "../db/driver.ts";
 import { backoffDelay, sleep } from "../db/reconnect.ts";
 import type { Logger } from "../logger.ts";
 import type { ClaimedExecution } from "../queries/claim.ts";
-import { commitStep, type StepCommit } from "../queries/workflow-commit.ts";
-import { loadStep } from "../queries/workflow-load.ts";
+import { commitStep, startsLocally, type StepCommit } from "../queries/workflow-commit.ts";
+import { loadStep, type StepExecution } from "../queries/workflow-load.ts";
 import type { StepOutcome } from "../queries/workflow-outcome.ts";
 import type { InFlight } from "../runner.ts";
+import type { LoadedStep, LocalRun } from "./continuation.ts";
 import { DEADLINE_HANDLE, type Outbox, planOutbox } from "./outbox.ts";
 import type { ProgramCache } from "./programs.ts";
 import { collectDeliveries, type Delivery } from "./resolutions.ts";
@@ -52,6 +56,8 @@ export interface StepDeps {
   isDead: () => boolean;
   /** Test hook: awaited after advancing, just before the commit. */
   beforeCommit?: (row: ClaimedExecution) => Promise<void> | void;
+  /** The worker's local continuation (absent: every hand-off goes through the queue). */
+  local?: LocalRun;
 }
 
 /**
@@ -63,21 +69,53 @@ export interface StepDeps {
  * await flight.done;
  * ```
  */
-export function runWorkflowStep(row: ClaimedExecution, deps: StepDeps): InFlight {
+export function runWorkflowStep(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  loaded?: LoadedStep,
+): InFlight {
   observeClaim(row.queue, row.waitedMs);
   const controller = new AbortController();
-  const done = retrySteps(row, deps, controller.signal).catch((error) => {
+  let onSettled = (_passed: boolean) => {};
+  const settled = new Promise<boolean>((resolve) => (onSettled = resolve));
+  const slot: Slot = {
+    held: true,
+    release(passed = false) {
+      if (!this.held) return;
+      this.held = false;
+      onSettled(passed);
+    },
+  };
+  const done = retrySteps(row, deps, controller.signal, slot, loaded).catch((error) => {
     if (!deps.isDead()) {
       deps.logger("error", `${label(row)}: step not recorded: ${describe(error)}`);
     }
-  });
-  return { id: row.id, attempt: row.attempt, name: row.name, controller, done };
+  }).finally(() => slot.release());
+  return { id: row.id, attempt: row.attempt, name: row.name, controller, done, settled };
 }
 
-async function retrySteps(row: ClaimedExecution, deps: StepDeps, signal: AbortSignal) {
+/**
+ * The step's concurrency slot: released when the VM has advanced, before the commit (like a
+ * task's before its completion is written), or handed to the tasks it starts on this worker.
+ */
+interface Slot {
+  held: boolean;
+  /** `passed`: the slot now belongs to a task started in the step's place. */
+  release(passed?: boolean): void;
+}
+
+async function retrySteps(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  signal: AbortSignal,
+  slot: Slot,
+  kept?: LoadedStep,
+) {
+  deps.local?.forget(row.id); // this claim makes any kept input stale
   for (let failures = 0;; failures++) {
     try {
-      return await runStep(row, deps, signal);
+      // a retry reloads: the kept input is only good for the first try
+      return await runStep(row, deps, signal, slot, failures === 0 ? kept : undefined);
     } catch (error) {
       if (deps.isDead() || signal.aborted || failures >= 5) throw error;
       deps.logger("warn", `${label(row)}: step failed (${describe(error)}), retrying`);
@@ -86,8 +124,14 @@ async function retrySteps(row: ClaimedExecution, deps: StepDeps, signal: AbortSi
   }
 }
 
-async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSignal) {
-  const loaded = await loadStep(deps.db, row.id);
+async function runStep(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  signal: AbortSignal,
+  slot: Slot,
+  kept?: LoadedStep,
+) {
+  const loaded = kept ?? await loadStep(deps.db, row.id);
   if (!loaded) return;
   const { execution } = loaded;
   const span = {
@@ -116,10 +160,48 @@ async function runStep(row: ClaimedExecution, deps: StepDeps, signal: AbortSigna
       trace,
       carrierText(stepTrace), // this step's span: the parent of the spans of what it starts
     );
-    const status = await commitStep(deps.db, commit);
-    if (status === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
-    else deps.logger(levelOf(status), describeStep(row, status, outbox, result.advanced));
+    const committed = await commitWithLocalStart(row, deps, commit, slot, execution);
+    if (committed === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
+    else {deps.logger(
+        levelOf(committed.status),
+        describeStep(row, committed.status, outbox, result.advanced),
+      );}
   });
+}
+
+/** Commits, starting on this worker the new tasks it has room for (`continuation.ts`). */
+async function commitWithLocalStart(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  commit: StepCommit,
+  slot: Slot,
+  execution: StepExecution,
+) {
+  const local = deps.local;
+  if (!local || !startsLocally(commit)) {
+    slot.release();
+    return await commitStep(deps.db, commit);
+  }
+  const { flags, passed } = local.reserve(commit.tasks, slot.held);
+  slot.release(passed); // passed: the first local task took it over
+  if (flags.some(Boolean)) commit.local = { flags, leaseMs: local.leaseMs, names: local.names };
+  let started: string[] = [];
+  try {
+    const committed = await commitStep(deps.db, commit);
+    started = committed?.started ?? [];
+    // kept before its tasks start, so their completion finds it
+    if (committed?.status === "suspended" && committed.tasksOnly) {
+      local.remember(row, keptInput(execution, commit.outcome as { snapshot: string }));
+    }
+    return committed;
+  } finally {
+    local.started(row, commit, flags, deps.isDead() ? [] : started);
+  }
+}
+
+/** The input the next step would load: this commit's snapshot, `wake_seq` unchanged. */
+function keptInput(execution: StepExecution, outcome: { snapshot: string }): StepExecution {
+  return { ...execution, snapshot: outcome.snapshot };
 }
 
 type Computed = {
