@@ -15,7 +15,7 @@ import {
   WorkerShutdownError,
 } from "./errors.ts";
 import { DEFAULT_RETRY, retryDelay, type RetryPolicy } from "../interpreter/retry.ts";
-import type { Logger } from "./logger.ts";
+import { type Logger, silentLogger } from "./logger.ts";
 import { encodePayload } from "./payload.ts";
 import type { ClaimedExecution } from "./queries/claim.ts";
 import type { Completion } from "./queries/complete.ts";
@@ -44,8 +44,11 @@ export interface InFlight {
   readonly id: string;
   readonly attempt: number;
   readonly name: string;
-  /** Aborts the task; the reason decides what is recorded (see module doc). */
-  readonly controller: AbortController;
+  /**
+   * Aborts the attempt (its signal fires with `reason`); the reason decides what is recorded
+   * (see module doc). Only the first call counts, like `AbortController.abort`.
+   */
+  abort(reason: unknown): void;
   /** Settles when the attempt is over and its outcome recorded. */
   readonly done: Promise<void>;
   /**
@@ -54,6 +57,38 @@ export interface InFlight {
    * was passed on to work started in its place (`workflows/continuation.ts`). Absent: `done`.
    */
   readonly settled?: Promise<void | boolean>;
+}
+
+/**
+ * The abort state of one attempt. The task's `AbortSignal` is made only when the task reads
+ * `context.signal` (most never do): aborting before that just records the reason, and the
+ * signal is made already aborted. Aborting also rejects the task's race (`settle`) at once:
+ * the attempt ends even if the task ignores its signal.
+ */
+class Attempt {
+  aborted = false;
+  reason: unknown = undefined;
+  /** Rejects the race between the task and its abort. */
+  settle: ((reason: unknown) => void) | undefined = undefined;
+  #controller: AbortController | undefined = undefined;
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort(this.reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason === undefined
+      ? new DOMException("The signal has been aborted", "AbortError")
+      : reason;
+    this.#controller?.abort(this.reason);
+    this.settle?.(this.reason);
+  }
 }
 
 /**
@@ -68,28 +103,37 @@ export interface InFlight {
  */
 export function runExecution(row: ClaimedExecution, deps: RunnerDeps): InFlight {
   observeClaim(row.queue, row.waitedMs);
-  const controller = new AbortController();
-  const flight = { id: row.id, attempt: row.attempt, name: row.name, controller };
-  let onSettled = () => {};
+  const attempt = new Attempt();
+  let onSettled!: () => void;
   const settled = new Promise<void>((resolve) => (onSettled = resolve));
-  const done = run(row, deps, controller, onSettled).catch((error) => {
+  const done = run(row, deps, attempt, onSettled).catch((error) => {
+    onSettled();
     deps.logger("error", `${label(row)}: could not record the outcome: ${describe(error)}`);
-  }).finally(onSettled);
-  return { ...flight, done, settled };
+  });
+  return {
+    id: row.id,
+    attempt: row.attempt,
+    name: row.name,
+    abort: (reason) => attempt.abort(reason),
+    done,
+    settled,
+  };
 }
 
 async function run(
   row: ClaimedExecution,
   deps: RunnerDeps,
-  controller: AbortController,
+  attempt: Attempt,
   onSettled: () => void,
 ) {
-  deps.logger("info", `started ${label(row)}`);
+  // the info lines are not even built for the silent logger (one per transition adds up)
+  const verbose = deps.logger !== silentLogger;
+  if (verbose) deps.logger("info", `started ${label(row)}`);
   const started = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   if (row.timeoutMs !== null) {
     const ms = row.timeoutMs;
-    timer = setTimeout(() => controller.abort(new TimeoutError(ms)), ms);
+    timer = setTimeout(() => attempt.abort(new TimeoutError(ms)), ms);
   }
   let outcome: { ok: true; output: string } | { ok: false; error: unknown };
   try {
@@ -101,7 +145,7 @@ async function run(
         attempt: row.attempt,
         carrier: parseCarrier(row.traceContext),
       },
-      () => raceAbort(callTask(row, deps, controller), controller.signal),
+      () => callTask(row, deps, attempt),
     );
     outcome = { ok: true, output: encodePayload(output, "output", deps.maxPayloadBytes) };
   } catch (error) {
@@ -111,44 +155,58 @@ async function run(
     onSettled();
   }
   if (deps.isDead()) return;
-  const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+  const reason = attempt.aborted ? attempt.reason : undefined;
   if (isInterruption(reason)) {
-    deps.logger("info", `${interruptionWord(reason)} ${label(row)}`);
+    if (verbose) deps.logger("info", `${interruptionWord(reason)} ${label(row)}`);
     return;
   }
   const ms = Date.now() - started;
-  if (outcome.ok) await recordCompletion(row, deps, outcome.output, ms);
+  if (outcome.ok) await recordCompletion(row, deps, outcome.output, ms, verbose);
   else await recordFailure(row, deps, outcome.error, ms);
 }
 
-function callTask(row: ClaimedExecution, deps: RunnerDeps, controller: AbortController) {
+/**
+ * Calls the task on the next microtask; settles with it, or rejects as soon as the attempt is
+ * aborted (the task may ignore its signal).
+ */
+function callTask(row: ClaimedExecution, deps: RunnerDeps, attempt: Attempt): Promise<unknown> {
   const definition = deps.registry.get(row.name);
   if (!definition) throw new Error(`no task named ${row.name} on this worker`);
   const context: TaskContext = {
     executionId: row.id,
     name: row.name,
     attempt: row.attempt,
-    signal: controller.signal,
+    get signal() {
+      return attempt.signal;
+    },
     heartbeat: async () => {
       const held = await renewLease(deps.db, row.id, deps.workerId, row.attempt, deps.leaseMs);
       if (!held) {
         const error = new LeaseLostError(row.id);
-        controller.abort(error);
+        attempt.abort(error);
         throw error;
       }
     },
   };
-  return Promise.resolve().then(() => definition.run(JSON.parse(row.inputs), context));
+  return new Promise((resolve, reject) => {
+    if (attempt.aborted) return reject(attempt.reason);
+    attempt.settle = reject;
+    queueMicrotask(() => {
+      try {
+        const result = definition.run(JSON.parse(row.inputs), context);
+        // not `resolve(result)`: a promise passed to resolve locks it, and an abort could no
+        // longer reject it
+        if (isThenable(result)) result.then(resolve, reject);
+        else resolve(result);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 }
 
-/** Settles with the task, or rejects as soon as the signal aborts (the task may ignore it). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
 
 async function recordCompletion(
@@ -156,10 +214,12 @@ async function recordCompletion(
   deps: RunnerDeps,
   output: string,
   ms: number,
+  verbose: boolean,
 ) {
   const held = await deps.complete({ id: row.id, attempt: row.attempt, output });
-  if (held) deps.logger("info", `completed ${label(row)} in ${ms} ms`);
-  else deps.logger("warn", `lease lost: result of ${label(row)} discarded`);
+  if (held) {
+    if (verbose) deps.logger("info", `completed ${label(row)} in ${ms} ms`);
+  } else deps.logger("warn", `lease lost: result of ${label(row)} discarded`);
 }
 
 async function recordFailure(row: ClaimedExecution, deps: RunnerDeps, error: unknown, ms: number) {

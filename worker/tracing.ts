@@ -17,6 +17,8 @@
 import {
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -78,7 +80,7 @@ function notify(call: (observer: EngineObserver) => void): void {
  * ```
  */
 export function observeClaim(queue: string, latencyMs: number): void {
-  notify((o) => o.claim?.({ queue, latencyMs }));
+  if (observers.size > 0) notify((o) => o.claim?.({ queue, latencyMs }));
 }
 
 /**
@@ -146,6 +148,16 @@ export interface TaskSpanInfo {
  * ```
  */
 export function withTaskSpan<T>(info: TaskSpanInfo, fn: () => Promise<T> | T): Promise<T> {
+  if (observers.size === 0 && !tracing()) {
+    // Nothing records the span nor the duration: run `fn` in the context the no-op tracer's span
+    // would give it (the carrier's remote span, else an invalid one), without the span objects.
+    const parent = info.carrier ? extractTraceContext(info.carrier) : ROOT_CONTEXT;
+    try {
+      return Promise.resolve(context.with(parent === ROOT_CONTEXT ? NO_SPAN : parent, fn));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   const attributes = {
     "rhythm.execution.id": info.executionId,
     "rhythm.task.name": info.name,
@@ -161,6 +173,19 @@ export function withTaskSpan<T>(info: TaskSpanInfo, fn: () => Promise<T> | T): P
   return timed(span, parent, fn, (ms, ok) => {
     notify((o) => o.taskAttempt?.({ name: info.name, queue: info.queue, ms, ok }));
   });
+}
+
+/** The context of a no-op tracer's span that has no parent: its span context is invalid. */
+const NO_SPAN = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+
+/**
+ * Whether a tracer provider is registered: spans are only recorded then. Without one, the
+ * global provider is the API's proxy with no delegate, whose tracers are no-ops.
+ */
+function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) ||
+    provider.getDelegateTracer(TRACER) !== undefined;
 }
 
 /** What {@link withStepSpan} records about a workflow step. */

@@ -280,10 +280,11 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       busySlots--;
       schedulePump();
     });
-    flight.done.finally(() => {
+    const over = () => {
       inFlight.delete(key);
       continuation?.taskDone(flight.id);
-    });
+    };
+    flight.done.then(over, over);
   }
 
   /** Pumps on a zero-delay timer: slots freed in the same turn are refilled by one claim. */
@@ -300,7 +301,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     continuation?.forget(executionId);
     for (const flight of inFlight.values()) {
       if (flight.id === executionId) {
-        flight.controller.abort(new CancelledError(executionId));
+        flight.abort(new CancelledError(executionId));
       }
     }
   }
@@ -319,7 +320,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       for (const [key, flight] of flights) {
         if (!held.has(key)) {
           continuation?.taskDone(flight.id);
-          flight.controller.abort(new LeaseLostError(flight.id));
+          flight.abort(new LeaseLostError(flight.id));
         }
       }
     } catch (error) {
@@ -364,7 +365,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     const rest = [...inFlight.values()];
     if (rest.length === 0) return;
     for (const flight of rest) {
-      flight.controller.abort(new WorkerShutdownError());
+      flight.abort(new WorkerShutdownError());
     }
     const released = await releaseExecutions(db, id, rest);
     logger(

@@ -91,7 +91,14 @@ export function runWorkflowStep(
       deps.logger("error", `${label(row)}: step not recorded: ${describe(error)}`);
     }
   }).finally(() => slot.release());
-  return { id: row.id, attempt: row.attempt, name: row.name, controller, done, settled };
+  return {
+    id: row.id,
+    attempt: row.attempt,
+    name: row.name,
+    abort: (reason) => controller.abort(reason),
+    done,
+    settled,
+  };
 }
 
 /**
