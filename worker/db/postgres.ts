@@ -74,11 +74,12 @@ export function createPostgresDb(url: string, options: PostgresDbOptions = {}): 
   return {
     driver: "postgres",
     schema,
-    query: (text, params) => retryOnConnectionError(() => runQuery(sql, text, params), retry),
+    query: (text, params) =>
+      retryOnConnectionError(() => runQuery(sql, base.prepare, text, params), retry),
     exec: (script) => retryOnConnectionError(() => runExec(sql, script), retry),
     transaction: (fn) =>
       retryOnConnectionError(
-        () => sql.begin((tx) => fn(wrap(tx as unknown as Sql))) as Promise<never>,
+        () => sql.begin((tx) => fn(wrap(tx as unknown as Sql, base.prepare))) as Promise<never>,
         retry,
       ),
     listen: listener.listen,
@@ -89,8 +90,17 @@ export function createPostgresDb(url: string, options: PostgresDbOptions = {}): 
   };
 }
 
-async function runQuery<T>(sql: Sql, text: string, params?: readonly unknown[]): Promise<T[]> {
-  const rows = await sql.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[]);
+async function runQuery<T>(
+  sql: Sql,
+  prepare: boolean,
+  text: string,
+  params?: readonly unknown[],
+): Promise<T[]> {
+  // `unsafe` defaults to `prepare: false`: every statement with parameters would then be parsed,
+  // described (a round trip) and planned again on each run
+  const rows = await sql.unsafe(text, (params ?? []) as postgres.ParameterOrJSON<never>[], {
+    prepare,
+  });
   return Array.from(rows) as T[];
 }
 
@@ -98,8 +108,11 @@ async function runExec(sql: Sql, script: string): Promise<void> {
   await sql.unsafe(script); // no parameters: simple protocol, several statements allowed
 }
 
-function wrap(tx: Sql): Queryable {
-  return { query: (text, params) => runQuery(tx, text, params), exec: (s) => runExec(tx, s) };
+function wrap(tx: Sql, prepare: boolean): Queryable {
+  return {
+    query: (text, params) => runQuery(tx, prepare, text, params),
+    exec: (s) => runExec(tx, s),
+  };
 }
 
 interface Subscription {
