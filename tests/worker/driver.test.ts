@@ -14,6 +14,23 @@ forEachDriver("driver", (t) => {
     expect(rows).toEqual([{ a: ["x", "y"], n: 7, s: '{"b":1,"a":2}' }]);
   });
 
+  it("runs a repeated parameterized statement as one prepared statement on a server", async () => {
+    const text = "select $1::int + 1 as n";
+    const prepared = await t.db.transaction(async (tx) => {
+      expect(await tx.query(text, [1])).toEqual([{ n: 2 }]);
+      expect(await tx.query(text, [2])).toEqual([{ n: 3 }]);
+      if (t.driver !== "postgres") return 1;
+      // the same connection (a transaction): each run of an unprepared statement would be
+      // parsed and planned again, and not be listed here
+      const [row] = await tx.query<{ n: number }>(
+        "select count(*)::int as n from pg_prepared_statements where statement = $1",
+        [text],
+      );
+      return row.n;
+    });
+    expect(prepared).toBe(1);
+  });
+
   it("works in the engine schema", async () => {
     const [row] = await t.db.query<{ schema: string }>("select current_schema() as schema");
     expect(row.schema).toBe(t.db.schema);
