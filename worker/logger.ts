@@ -26,7 +26,8 @@ export const consoleLogger: Logger = (level, message) => {
 };
 
 /**
- * A logger that drops everything (tests).
+ * A logger that drops everything (tests, benchmarks). The worker recognises it and does not
+ * even build the messages of its per-task info lines (`started …`, `completed … in N ms`).
  *
  * @example
  * ```ts
