@@ -20,16 +20,23 @@ export interface Completion {
   output: string;
 }
 
-const sql = `
-with done as (
+/**
+ * The CTE `done` that completes a batch: ids `$1`, attempts `$2`, outputs `$3` (JSON text), fenced
+ * by worker `$4`; it returns the rows it changed. Shared with `workflow-continue.ts`.
+ */
+export const completeBatchCte = `
+done as (
   update executions e
      set status = 'completed', output = c.output::json, error = null, lease_until = null,
          finished_at = now(), updated_at = now()
     from unnest($1::uuid[], $2::int[], $3::text[]) as c(id, attempt, output)
    where e.id = any($1::uuid[]) -- primary-key lookups, never a scan of the table
      and e.id = c.id and e.status = 'running' and e.worker_id = $4 and e.attempts = c.attempt
-  returning e.id, e.attempts
-),
+  returning e.id, e.attempts, e.parent_id, e.finished_at
+)`;
+
+const sql = `
+with ${completeBatchCte},
 completed as (
   insert into events (execution_id, type, attempt, worker_id)
   select id, 'completed', attempts, $4 from done

@@ -25,7 +25,7 @@
  * @module
  */
 import type { Queryable } from "../db/driver.ts";
-import type { Completion } from "./complete.ts";
+import { completeBatchCte, type Completion } from "./complete.ts";
 
 /** A parent this worker may claim: the attempt and `wake_seq` its last commit left. */
 export interface ContinuedParent {
@@ -43,15 +43,7 @@ export interface ContinueResult {
 }
 
 const sql = `
-with done as (
-  update executions e
-     set status = 'completed', output = c.output::json, error = null, lease_until = null,
-         finished_at = now(), updated_at = now()
-    from unnest($1::uuid[], $2::int[], $3::text[]) as c(id, attempt, output)
-   where e.id = any($1::uuid[]) -- primary-key lookups, never a scan of the table
-     and e.id = c.id and e.status = 'running' and e.worker_id = $4 and e.attempts = c.attempt
-  returning e.id, e.attempts, e.parent_id, e.finished_at
-),
+with ${completeBatchCte},
 claimed as (
   update executions w
      set status = 'running', attempts = w.attempts + 1, worker_id = $4,
