@@ -12,7 +12,7 @@ import {
   type SnapshotState,
 } from "../../interpreter/mod.ts";
 import { restore, serialize } from "../../interpreter/snapshot.ts";
-import type { VObj } from "../../interpreter/values.ts";
+import { VObj } from "../../interpreter/values.ts";
 
 const context = { executionId: "e1", workflow: "w", version: "v", startedAt: "" };
 
@@ -124,6 +124,44 @@ return [xs.map((x) => typeof x), 1 / xs[1] < 0, Number.isNaN(xs[2]), xs.slice(3,
       true,
       [true, false, null, "@x", [1]],
     ]);
+  });
+
+  it("rebuild long runs of objects with the same keys exactly, odd keys included", () => {
+    // Runs of same-keyed objects are filled by a function made for their key list.
+    const source = `const rows = []
+for (let i = 0; i < 30; i++) {
+  const o = {}
+  o["b"] = i
+  o["__proto__"] = "p" + i
+  o["@x"] = "@y"
+  o["10"] = i
+  o["2"] = null
+  o["01"] = -0
+  o["constructor"] = rows
+  o["a"] = NaN
+  rows.push(o)
+}
+await Timer.delay(1)
+await Timer.delay(1)
+await Timer.delay(1)
+return rows.map((o) => [Object.keys(o), o.__proto__, o["@x"], o["10"], o.b, 1 / o["01"], o.constructor === rows, Number.isNaN(o.a), o.toString])`;
+    const keys = ["2", "10", "b", "__proto__", "@x", "01", "constructor", "a"];
+    const expected = Array.from(
+      { length: 30 },
+      (_, i) => [keys, "p" + i, "@y", i, i, null, true, true, null],
+    );
+    const p = program(source);
+    expect(drive(p, true).result.output).toStrictEqual(expected);
+    expect(drive(p, false).result.output).toStrictEqual(expected);
+    const { state } = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
+    for (let i = 0; i < 3; i++) {
+      const vm = restore(p, JSON.parse(JSON.stringify(state)));
+      expect(serialize(vm).state).toStrictEqual(state);
+      const rows = vm.frames[0].env.vars.find(Array.isArray) as VObj[];
+      expect(rows.map((o) => Object.getOwnPropertyNames(o))).toStrictEqual(rows.map(() => keys));
+      expect(rows.every((o) => Object.getPrototypeOf(o) === Object.getPrototypeOf(new VObj())))
+        .toBe(true);
+    }
   });
 
   it("store one heap entry per shared object", () => {
