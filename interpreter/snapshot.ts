@@ -277,12 +277,6 @@ class Decoder {
   objects: unknown[];
   /** The pending leaf handles, found while making the shells. */
   leaves: Handle[] = [];
-  /** The last object entry filled, whose keys the next one is compared with. */
-  previous: unknown[] | null = null;
-  /** The filler of the current run of objects with the same keys, once there is one. */
-  filler: Filler | null = null;
-  /** How many objects in the current run matched the one before them (-1: no filler). */
-  run = 0;
 
   constructor(heap: unknown[][]) {
     const n = heap.length;
@@ -295,12 +289,15 @@ class Decoder {
       if (kind === "h" && e[3] === PENDING && !e[6]) this.leaves.push(objects[i] as Handle);
     }
     this.objects = objects;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n;) {
       const e = heap[i];
       const kind = e[0];
-      if (kind === "o") this.object(e, objects[i] as VObj);
-      else if (kind === "a") this.decodeInPlace(objects[i] as unknown[]);
-      else this.fill(e, objects[i]);
+      if (kind === "o") i = this.objectRun(heap, i);
+      else {
+        if (kind === "a") this.decodeInPlace(objects[i] as unknown[]);
+        else this.fill(e, objects[i]);
+        i++;
+      }
     }
   }
 
@@ -339,28 +336,35 @@ class Decoder {
     return this.decodeInPlace(a.slice(from));
   }
 
-  /** Fills an object from its entry `["o", k1, v1, …]`. */
-  object(e: unknown[], o: VObj): void {
-    const previous = this.previous;
-    if (previous !== null && sameKeys(previous, e)) {
-      if (this.filler === null && this.run >= 0) {
-        // The cache is asked once per run, and a filler made once the run is long enough.
-        const run = ++this.run;
-        if (run === 1 || run === MIN_RUN) {
-          this.filler = objectFiller(e, run === MIN_RUN);
-          if (this.filler === null && run === MIN_RUN) this.run = -1;
+  /**
+   * Fills the object of entry `i` and of the entries after it with the same keys (rows
+   * of a list); returns the index after them. A run gets a filler made for its key list
+   * once it is {@link MIN_RUN} long; shorter runs are filled key by key.
+   */
+  objectRun(heap: unknown[][], i: number): number {
+    const e = heap[i];
+    const n = heap.length;
+    let end = i + 1;
+    if (end < n && canGenerate) {
+      const next = heap[end];
+      if (next[0] === "o" && sameKeys(e, next)) {
+        let filler = objectFiller(e, false);
+        if (filler === null) {
+          end++;
+          while (end < n && end < i + MIN_RUN && heap[end][0] === "o" && sameKeys(e, heap[end])) {
+            end++;
+          }
+          if (end === i + MIN_RUN) filler = objectFiller(e, true);
         }
+        if (filler !== null) return filler(heap, this.objects, i, this);
       }
-      const filler = this.filler;
-      if (filler !== null) {
-        filler(o, e, this);
-        return;
-      }
-    } else {
-      this.previous = e;
-      this.filler = null;
-      this.run = 0;
     }
+    for (let j = i; j < end; j++) this.object(heap[j], this.objects[j] as VObj);
+    return end;
+  }
+
+  /** Fills an object from its entry `["o", k1, v1, …]`, key by key. */
+  object(e: unknown[], o: VObj): void {
     for (let i = 1; i < e.length; i += 2) {
       const k = e[i] as string;
       const v = e[i + 1];
@@ -402,8 +406,12 @@ function sameKeys(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-/** Stores an object entry's decoded values into an empty object, key by key in order. */
-type Filler = (o: VObj, e: unknown[], dec: Decoder) => void;
+/**
+ * Fills the objects of the entries from `i` on while they have the keys it was made for
+ * (the same entry length, the same keys in the same order), each with its entry's
+ * decoded values; returns the index of the first entry it did not fill.
+ */
+type Filler = (heap: unknown[][], objects: unknown[], i: number, dec: Decoder) => number;
 
 /** Fillers by key list (the JSON text of the encoded keys); kept for the process. */
 const FILLERS = new Map<string, Filler>();
@@ -419,31 +427,42 @@ let canGenerate = true;
  * The filler for the keys of object entry `e`: the cached one, else (when `make`) a new
  * one, else `null` (the caller fills key by key).
  *
- * A filler is a function made with `new Function` whose source stores the values with
- * one assignment per key, `o["key"] = …`, in the entry's order: the same `[[Set]]`s as a
- * keyed store (`"__proto__"` and numeric keys included; `VObj` has no prototype chain),
- * but V8 sees constant names, so the objects of a run follow one hidden-class transition
- * path without a keyed lookup per key. The keys enter the source only as JSON string
- * literals, which are valid JavaScript string literals; no value ever does.
+ * A filler is a function made with `new Function` whose source compares each entry's
+ * keys with constants and stores the values with one assignment per key, `o["key"] = …`,
+ * in the entry's order: the same `[[Set]]`s as a keyed store (`"__proto__"` and numeric
+ * keys included; `VObj` has no prototype chain), but V8 sees constant names, so the
+ * objects of a run follow one hidden-class transition path without a keyed lookup per
+ * key. Keys enter the source only as JSON string literals, which are valid JavaScript
+ * string literals; no value ever does.
  */
 function objectFiller(e: unknown[], make: boolean): Filler | null {
-  if (!canGenerate || e.length > 2 * MAX_FILLER_KEYS + 1) return null;
+  if (e.length > 2 * MAX_FILLER_KEYS + 1) return null;
   const keys: string[] = [];
   for (let i = 1; i < e.length; i += 2) keys.push(e[i] as string);
   const id = JSON.stringify(keys);
   const known = FILLERS.get(id);
   if (known !== undefined || !make || FILLERS.size >= MAX_FILLERS) return known ?? null;
+  let test = `e.length !== ${e.length} || e[0] !== "o"`;
   let body = "";
   for (let j = 0; j < keys.length; j++) {
     const k = keys[j];
+    test += ` || e[${2 * j + 1}] !== ${JSON.stringify(k)}`;
     const key = JSON.stringify(k.charCodeAt(0) === 64 ? k.slice(1) : k);
-    body += `v = e[${2 * j + 2}];\n` +
-      `o[${key}] = typeof v === "string" ? (v.charCodeAt(0) === 64 ? d.reference(v) : v)` +
+    body += `  v = e[${2 * j + 2}];\n` +
+      `  o[${key}] = typeof v === "string" ? (v.charCodeAt(0) === 64 ? d.reference(v) : v)` +
       ` : v !== null && typeof v === "object" ? d.value(v) : v;\n`;
   }
+  const source = `"use strict";
+for (const n = heap.length; i < n; i++) {
+  const e = heap[i];
+  if (${test}) break;
+  const o = objects[i];
+  let v;
+${body}}
+return i;`;
   let filler: Filler;
   try {
-    filler = new Function("o", "e", "d", `"use strict";\nlet v;\n${body}`) as Filler;
+    filler = new Function("heap", "objects", "i", "d", source) as Filler;
   } catch {
     canGenerate = false;
     return null;

@@ -164,6 +164,27 @@ return rows.map((o) => [Object.keys(o), o.__proto__, o["@x"], o["10"], o.b, 1 / 
     }
   });
 
+  it("keep each object's own keys where runs of same-keyed objects break", () => {
+    const source = `const rows = []
+for (let i = 0; i < 40; i++) {
+  if (i === 20) rows.push({ y: i, x: i })
+  else if (i === 31) rows.push({ x: i, y: i, z: i })
+  else if (i === 35) rows.push({ x: i })
+  else rows.push({ x: i, y: rows[i - 1] ?? null })
+}
+await Timer.delay(1)
+await Timer.delay(1)
+return rows.map((o, i) => [Object.keys(o).join(), o.x, o.y === (i > 0 && i !== 20 && i !== 31 && i !== 35 ? rows[i - 1] : o.y)])`;
+    const expected = Array.from({ length: 40 }, (_, i) => [
+      i === 20 ? "y,x" : i === 31 ? "x,y,z" : i === 35 ? "x" : "x,y",
+      i,
+      true,
+    ]);
+    const p = program(source);
+    expect(drive(p, true).result.output).toStrictEqual(expected);
+    expect(drive(p, false).result.output).toStrictEqual(expected);
+  });
+
   it("store one heap entry per shared object", () => {
     const p = program("const big = { k: 'v' }\nconst list = [big, big, big]\nawait Timer.delay(1)");
     const r = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
