@@ -325,6 +325,7 @@ class Decoder {
   decodeInPlace(a: unknown[]): unknown[] {
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
+      if (typeof v === "number") continue;
       if (typeof v === "string") {
         if (v.charCodeAt(0) === 64) a[i] = this.reference(v);
       } else if (v !== null && typeof v === "object") a[i] = this.value(v);
