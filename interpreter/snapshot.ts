@@ -13,6 +13,10 @@
  * scope · `["f", fn, env]` closure · `["b", name, namespace]` built-in ·
  * `["h", id, kind, state, value, seq, items, keys, cancelled]` handle ·
  * `["c", type, value, target, handlerDepth, scopeDepth]` finally completion.
+ *
+ * Restore fills long runs of objects with the same keys through a function made (with
+ * `new Function`, from the key names only) per key list and cached for the process; see
+ * `objectFiller`. A host that forbids code generation gets the key-by-key path.
  * @module
  */
 import { builtinRef } from "./stdlib.ts";
