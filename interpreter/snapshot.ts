@@ -13,6 +13,10 @@
  * scope · `["f", fn, env]` closure · `["b", name, namespace]` built-in ·
  * `["h", id, kind, state, value, seq, items, keys, cancelled]` handle ·
  * `["c", type, value, target, handlerDepth, scopeDepth]` finally completion.
+ *
+ * Restore fills long runs of objects with the same keys through a function made (with
+ * `new Function`, from the key names only) per key list and cached for the process; see
+ * `objectFiller`. A host that forbids code generation gets the key-by-key path.
  * @module
  */
 import { builtinRef } from "./stdlib.ts";
@@ -267,15 +271,38 @@ export function serialize(vm: VM): { state: SnapshotState; sizeBound: number } {
   return { state, sizeBound: enc.size + 6 * enc.chars + 200 + frames.length * 80 };
 }
 
-/** Rebuilds live values from a heap: shells first, then contents (no recursion). */
+/**
+ * Rebuilds live values from a heap: shells first, then contents (no recursion).
+ * Objects whose keys repeat those of the object before them (rows of a list) are filled
+ * by a function made for that key list (see {@link objectFiller}), which V8 runs with
+ * plain property stores instead of a keyed store per key.
+ */
 class Decoder {
   objects: unknown[];
+  /** The pending leaf handles, found while making the shells. */
+  leaves: Handle[] = [];
+
   constructor(heap: unknown[][]) {
     const n = heap.length;
     const objects = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) objects[i] = shell(heap[i]);
+    // Objects and arrays, the bulk of a heap, are tested for first.
+    for (let i = 0; i < n; i++) {
+      const e = heap[i];
+      const kind = e[0];
+      objects[i] = kind === "o" ? new VObj() : kind === "a" ? e.slice(1) : shell(e);
+      if (kind === "h" && e[3] === PENDING && !e[6]) this.leaves.push(objects[i] as Handle);
+    }
     this.objects = objects;
-    for (let i = 0; i < n; i++) this.fill(heap[i], objects[i]);
+    for (let i = 0; i < n;) {
+      const e = heap[i];
+      const kind = e[0];
+      if (kind === "o") i = this.objectRun(heap, i);
+      else {
+        if (kind === "a") this.decodeInPlace(objects[i] as unknown[]);
+        else this.fill(e, objects[i]);
+        i++;
+      }
+    }
   }
 
   value(v: unknown): unknown {
@@ -302,9 +329,10 @@ class Decoder {
   decodeInPlace(a: unknown[]): unknown[] {
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
-      if (typeof v === "string" ? v.charCodeAt(0) === 64 : v !== null && typeof v === "object") {
-        a[i] = this.value(v);
-      }
+      if (typeof v === "number") continue;
+      if (typeof v === "string") {
+        if (v.charCodeAt(0) === 64) a[i] = this.reference(v);
+      } else if (v !== null && typeof v === "object") a[i] = this.value(v);
     }
     return a;
   }
@@ -313,23 +341,49 @@ class Decoder {
     return this.decodeInPlace(a.slice(from));
   }
 
+  /**
+   * Fills the object of entry `i` and of the entries after it with the same keys (rows
+   * of a list); returns the index after them. A run gets a filler made for its key list
+   * once it is {@link MIN_RUN} long; shorter runs are filled key by key.
+   */
+  objectRun(heap: unknown[][], i: number): number {
+    const e = heap[i];
+    const n = heap.length;
+    let end = i + 1;
+    if (end < n && canGenerate) {
+      const next = heap[end];
+      if (next[0] === "o" && sameKeys(e, next)) {
+        let filler = objectFiller(e, false);
+        if (filler === null) {
+          end++;
+          while (end < n && end < i + MIN_RUN && heap[end][0] === "o" && sameKeys(e, heap[end])) {
+            end++;
+          }
+          if (end === i + MIN_RUN) filler = objectFiller(e, true);
+        }
+        if (filler !== null) return filler(heap, this.objects, i, this);
+      }
+    }
+    for (let j = i; j < end; j++) this.object(heap[j], this.objects[j] as VObj);
+    return end;
+  }
+
+  /** Fills an object from its entry `["o", k1, v1, …]`, key by key. */
+  object(e: unknown[], o: VObj): void {
+    for (let i = 1; i < e.length; i += 2) {
+      const k = e[i] as string;
+      const v = e[i + 1];
+      // Keys are strings; `"@@x"` is the key `"@x"`. Scalars other than strings are stored as they are.
+      o[k.charCodeAt(0) === 64 ? k.slice(1) : k] = typeof v === "string"
+        ? (v.charCodeAt(0) === 64 ? this.reference(v) : v)
+        : v !== null && typeof v === "object"
+        ? this.value(v)
+        : v;
+    }
+  }
+
   fill(e: unknown[], o: unknown): void {
     switch (e[0]) {
-      case "a":
-        this.decodeInPlace(o as unknown[]);
-        return;
-      case "o":
-        for (let i = 1; i < e.length; i += 2) {
-          const k = e[i] as string;
-          const v = e[i + 1];
-          // Keys are strings; `"@@x"` is the key `"@x"`. Scalars other than strings are stored as they are.
-          (o as VObj)[k.charCodeAt(0) === 64 ? k.slice(1) : k] = typeof v === "string"
-            ? (v.charCodeAt(0) === 64 ? this.reference(v) : v)
-            : v !== null && typeof v === "object"
-            ? this.value(v)
-            : v;
-        }
-        return;
       case "s":
         (o as Scope).parent = this.value(e[1]) as Scope | null;
         (o as Scope).vars = this.list(e, 2);
@@ -348,6 +402,78 @@ class Decoder {
         return;
     }
   }
+}
+
+/** True when two object entries list the same keys in the same order. */
+function sameKeys(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 1; i < a.length; i += 2) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Fills the objects of the entries from `i` on while they have the keys it was made for
+ * (the same entry length, the same keys in the same order), each with its entry's
+ * decoded values; returns the index of the first entry it did not fill.
+ */
+type Filler = (heap: unknown[][], objects: unknown[], i: number, dec: Decoder) => number;
+
+/** Fillers by key list (the JSON text of the encoded keys); kept for the process. */
+const FILLERS = new Map<string, Filler>();
+/** Beyond this many key lists, or keys in one list, objects are filled key by key. */
+const MAX_FILLERS = 256;
+const MAX_FILLER_KEYS = 32;
+/** A run of objects with the same keys gets a new filler from this length on. */
+const MIN_RUN = 8;
+/** Cleared when the host refuses code generation (a Content-Security-Policy). */
+let canGenerate = true;
+
+/**
+ * The filler for the keys of object entry `e`: the cached one, else (when `make`) a new
+ * one, else `null` (the caller fills key by key).
+ *
+ * A filler is a function made with `new Function` whose source compares each entry's
+ * keys with constants and stores the values with one assignment per key, `o["key"] = …`,
+ * in the entry's order: the same `[[Set]]`s as a keyed store (`"__proto__"` and numeric
+ * keys included; `VObj` has no prototype chain), but V8 sees constant names, so the
+ * objects of a run follow one hidden-class transition path without a keyed lookup per
+ * key. Keys enter the source only as JSON string literals, which are valid JavaScript
+ * string literals; no value ever does.
+ */
+function objectFiller(e: unknown[], make: boolean): Filler | null {
+  if (e.length > 2 * MAX_FILLER_KEYS + 1) return null;
+  const keys: string[] = [];
+  for (let i = 1; i < e.length; i += 2) keys.push(e[i] as string);
+  const id = JSON.stringify(keys);
+  const known = FILLERS.get(id);
+  if (known !== undefined || !make || FILLERS.size >= MAX_FILLERS) return known ?? null;
+  let test = `e.length !== ${e.length} || e[0] !== "o"`;
+  let body = "";
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j];
+    test += ` || e[${2 * j + 1}] !== ${JSON.stringify(k)}`;
+    const key = JSON.stringify(k.charCodeAt(0) === 64 ? k.slice(1) : k);
+    body += `  v = e[${2 * j + 2}];\n` +
+      `  o[${key}] = typeof v === "string" ? (v.charCodeAt(0) === 64 ? d.reference(v) : v)` +
+      ` : v !== null && typeof v === "object" ? d.value(v) : v;\n`;
+  }
+  const source = `"use strict";
+for (const n = heap.length; i < n; i++) {
+  const e = heap[i];
+  if (${test}) break;
+  const o = objects[i];
+  let v;
+${body}}
+return i;`;
+  let filler: Filler;
+  try {
+    filler = new Function("heap", "objects", "i", "d", source) as Filler;
+  } catch {
+    canGenerate = false;
+    return null;
+  }
+  FILLERS.set(id, filler);
+  return filler;
 }
 
 function shell(e: unknown[]): unknown {
@@ -413,8 +539,6 @@ export function restore(program: CompiledProgram, state: SnapshotState, limits?:
     }
     return frame;
   });
-  for (const o of dec.objects) {
-    if (o instanceof Handle && o.state === PENDING && !o.items) vm.leaves.set(o.id, o);
-  }
+  for (const h of dec.leaves) vm.leaves.set(h.id, h);
   return vm;
 }

@@ -12,7 +12,7 @@ import {
   type SnapshotState,
 } from "../../interpreter/mod.ts";
 import { restore, serialize } from "../../interpreter/snapshot.ts";
-import type { VObj } from "../../interpreter/values.ts";
+import { VObj } from "../../interpreter/values.ts";
 
 const context = { executionId: "e1", workflow: "w", version: "v", startedAt: "" };
 
@@ -124,6 +124,65 @@ return [xs.map((x) => typeof x), 1 / xs[1] < 0, Number.isNaN(xs[2]), xs.slice(3,
       true,
       [true, false, null, "@x", [1]],
     ]);
+  });
+
+  it("rebuild long runs of objects with the same keys exactly, odd keys included", () => {
+    // Runs of same-keyed objects are filled by a function made for their key list.
+    const source = `const rows = []
+for (let i = 0; i < 30; i++) {
+  const o = {}
+  o["b"] = i
+  o["__proto__"] = "p" + i
+  o["@x"] = "@y"
+  o["10"] = i
+  o["2"] = null
+  o["01"] = -0
+  o["constructor"] = rows
+  o["a"] = NaN
+  rows.push(o)
+}
+await Timer.delay(1)
+await Timer.delay(1)
+await Timer.delay(1)
+return rows.map((o) => [Object.keys(o), o.__proto__, o["@x"], o["10"], o.b, 1 / o["01"], o.constructor === rows, Number.isNaN(o.a), o.toString])`;
+    const keys = ["2", "10", "b", "__proto__", "@x", "01", "constructor", "a"];
+    const expected = Array.from(
+      { length: 30 },
+      (_, i) => [keys, "p" + i, "@y", i, i, null, true, true, null],
+    );
+    const p = program(source);
+    expect(drive(p, true).result.output).toStrictEqual(expected);
+    expect(drive(p, false).result.output).toStrictEqual(expected);
+    const { state } = advance(p, { state: null, inputs: {}, context, now: 0, resolutions: [] });
+    for (let i = 0; i < 3; i++) {
+      const vm = restore(p, JSON.parse(JSON.stringify(state)));
+      expect(serialize(vm).state).toStrictEqual(state);
+      const rows = vm.frames[0].env.vars.find(Array.isArray) as VObj[];
+      expect(rows.map((o) => Object.getOwnPropertyNames(o))).toStrictEqual(rows.map(() => keys));
+      expect(rows.every((o) => Object.getPrototypeOf(o) === Object.getPrototypeOf(new VObj())))
+        .toBe(true);
+    }
+  });
+
+  it("keep each object's own keys where runs of same-keyed objects break", () => {
+    const source = `const rows = []
+for (let i = 0; i < 40; i++) {
+  if (i === 20) rows.push({ y: i, x: i })
+  else if (i === 31) rows.push({ x: i, y: i, z: i })
+  else if (i === 35) rows.push({ x: i })
+  else rows.push({ x: i, y: rows[i - 1] ?? null })
+}
+await Timer.delay(1)
+await Timer.delay(1)
+return rows.map((o, i) => [Object.keys(o).join(), o.x, o.y === (i > 0 && i !== 20 && i !== 31 && i !== 35 ? rows[i - 1] : o.y)])`;
+    const expected = Array.from({ length: 40 }, (_, i) => [
+      i === 20 ? "y,x" : i === 31 ? "x,y,z" : i === 35 ? "x" : "x,y",
+      i,
+      true,
+    ]);
+    const p = program(source);
+    expect(drive(p, true).result.output).toStrictEqual(expected);
+    expect(drive(p, false).result.output).toStrictEqual(expected);
   });
 
   it("store one heap entry per shared object", () => {
