@@ -9,8 +9,9 @@
 export type Batched<T, R> = (item: T) => Promise<R>;
 
 /**
- * Wraps `flush(items) → results (same order)` as a per-item function. At most one flush runs at
- * a time; items queued meanwhile go together in the next, up to `maxBatch` per flush. The first
+ * Wraps `flush(items) → results (same order)` as a per-item function. At most `lanes` flushes
+ * (default 1) run at a time; items queued meanwhile go together in the next, up to `maxBatch` per
+ * flush. The first
  * flush after an idle period starts on a microtask: at once, with no timer (a zero-delay timer
  * costs 1 ms or more, several under load, on every idle completion), yet items produced in the
  * same synchronous run (e.g. a batch of claimed tasks that finish at once) still share one
@@ -28,9 +29,10 @@ export type Batched<T, R> = (item: T) => Promise<R>;
 export function createBatcher<T, R>(
   flush: (items: T[]) => Promise<R[]>,
   maxBatch = 500,
+  lanes = 1,
 ): Batched<T, R> {
   const queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  let flushing = false;
+  let flushing = 0; // lanes draining (or about to)
 
   async function drain(): Promise<void> {
     while (queue.length > 0) {
@@ -42,14 +44,14 @@ export function createBatcher<T, R>(
         batch.forEach((b) => b.reject(error));
       }
     }
-    flushing = false;
+    flushing--;
   }
 
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (flushing) return;
-      flushing = true;
+      if (flushing >= lanes) return;
+      flushing++;
       queueMicrotask(drain);
     });
 }

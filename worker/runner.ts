@@ -65,7 +65,7 @@ export interface InFlight {
  * signal is made already aborted. Aborting also rejects the task's race (`settle`) at once:
  * the attempt ends even if the task ignores its signal.
  */
-class Attempt {
+export class Attempt {
   aborted = false;
   reason: unknown = undefined;
   /** Rejects the race between the task and its abort. */
@@ -130,28 +130,10 @@ async function run(
   const verbose = deps.logger !== silentLogger;
   if (verbose) deps.logger("info", `started ${label(row)}`);
   const started = Date.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (row.timeoutMs !== null) {
-    const ms = row.timeoutMs;
-    timer = setTimeout(() => attempt.abort(new TimeoutError(ms)), ms);
-  }
-  let outcome: { ok: true; output: string } | { ok: false; error: unknown };
+  let outcome: AttemptOutcome;
   try {
-    const output = await withTaskSpan(
-      {
-        executionId: row.id,
-        name: row.name,
-        queue: row.queue,
-        attempt: row.attempt,
-        carrier: parseCarrier(row.traceContext),
-      },
-      () => callTask(row, deps, attempt),
-    );
-    outcome = { ok: true, output: encodePayload(output, "output", deps.maxPayloadBytes) };
-  } catch (error) {
-    outcome = { ok: false, error };
+    outcome = await runAttempt(row, deps, attempt);
   } finally {
-    clearTimeout(timer);
     onSettled();
   }
   if (deps.isDead()) return;
@@ -165,11 +147,56 @@ async function run(
   else await recordFailure(row, deps, outcome.error, ms);
 }
 
+/** What one attempt's code did: its output as JSON text, or what it threw. */
+export type AttemptOutcome = { ok: true; output: string } | { ok: false; error: unknown };
+
+/**
+ * Runs one attempt's code under its timeout and span (nothing is recorded); the output is
+ * encoded and size-checked. Shared with inline chains (`workflows/inline.ts`).
+ *
+ * @example
+ * ```ts
+ * const outcome = await runAttempt(row, deps, new Attempt());
+ * ```
+ */
+export async function runAttempt(
+  row: ClaimedExecution,
+  deps: Pick<RunnerDeps, "db" | "workerId" | "registry" | "leaseMs" | "maxPayloadBytes">,
+  attempt: Attempt,
+): Promise<AttemptOutcome> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (row.timeoutMs !== null) {
+    const ms = row.timeoutMs;
+    timer = setTimeout(() => attempt.abort(new TimeoutError(ms)), ms);
+  }
+  try {
+    const output = await withTaskSpan(
+      {
+        executionId: row.id,
+        name: row.name,
+        queue: row.queue,
+        attempt: row.attempt,
+        carrier: parseCarrier(row.traceContext),
+      },
+      () => callTask(row, deps, attempt),
+    );
+    return { ok: true, output: encodePayload(output, "output", deps.maxPayloadBytes) };
+  } catch (error) {
+    return { ok: false, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Calls the task on the next microtask; settles with it, or rejects as soon as the attempt is
  * aborted (the task may ignore its signal).
  */
-function callTask(row: ClaimedExecution, deps: RunnerDeps, attempt: Attempt): Promise<unknown> {
+function callTask(
+  row: ClaimedExecution,
+  deps: Pick<RunnerDeps, "db" | "workerId" | "registry" | "leaseMs">,
+  attempt: Attempt,
+): Promise<unknown> {
   const definition = deps.registry.get(row.name);
   if (!definition) throw new Error(`no task named ${row.name} on this worker`);
   const context: TaskContext = {
@@ -222,7 +249,21 @@ async function recordCompletion(
   } else deps.logger("warn", `lease lost: result of ${label(row)} discarded`);
 }
 
-async function recordFailure(row: ClaimedExecution, deps: RunnerDeps, error: unknown, ms: number) {
+/**
+ * Records a failed attempt: a retry later or a failure for good, from the retry policy and the
+ * error (also used by inline chains).
+ *
+ * @example
+ * ```ts
+ * await recordFailure(row, deps, new Error("boom"), 12);
+ * ```
+ */
+export async function recordFailure(
+  row: ClaimedExecution,
+  deps: Pick<RunnerDeps, "db" | "workerId" | "logger" | "random">,
+  error: unknown,
+  ms: number,
+) {
   const serialized = serializeError(error);
   const policy = policyOf(row);
   const retry = serialized.retryable && row.attempt < policy.maxAttempts;
@@ -245,7 +286,8 @@ function policyOf(row: ClaimedExecution): RetryPolicy {
   return { maxAttempts: row.maxAttempts, backoff };
 }
 
-function isInterruption(reason: unknown): boolean {
+/** Cancelled, lease lost or shut down: an attempt that records nothing. */
+export function isInterruption(reason: unknown): boolean {
   return reason instanceof CancelledError || reason instanceof LeaseLostError ||
     reason instanceof WorkerShutdownError;
 }

@@ -30,6 +30,7 @@ import { createWakeup, type Wakeup } from "./wakeup.ts";
 import { createContinuation } from "./workflows/continuation.ts";
 import { createStepDeps, type WorkflowOptions } from "./workflows/engine.ts";
 import { runWorkflowStep } from "./workflows/step.ts";
+import { type CheckpointItem, writeCheckpoints } from "./queries/workflow-checkpoint.ts";
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
@@ -203,6 +204,25 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     random: options.random ?? Math.random,
     isDead: () => dead,
   };
+
+  // Inline chains (workflows/inline.ts): a workflow's next task runs on the workflow's own slot,
+  // each step committed in a batch with other workflows' steps.
+  if (stepDeps && continuation) {
+    // two statements in flight: one is written while the next batch forms and is sent
+    const checkpoint = createBatcher(
+      (items: CheckpointItem[]) =>
+        writeCheckpoints(db, id, settings.leaseMs, [...registry.keys()], items),
+      500,
+      2,
+    );
+    stepDeps.inline = {
+      canRun: (name, queue) =>
+        state === "running" && !dead && registry.has(name) && settings.queues.includes(queue),
+      checkpoint,
+      runner: deps,
+      track: (flight) => start(flight, true),
+    };
+  }
 
   function wake() {
     wanted = true;

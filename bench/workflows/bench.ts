@@ -5,13 +5,15 @@
  *   cd bench/workflows && npm install && cd ../.. && node_modules/.bin/deno run -A bench/workflows/bench.ts
  *
  * Per system: 1,000 workflows of 3 sequential no-op steps started at once (workflows/s, step
- * latency under that load, transactions / rows / WAL bytes written per step), 50 such workflows
+ * latency under that load, transactions / rows / WAL bytes written and server / client CPU per
+ * step), 50 such workflows
  * one at a time (step latency on an idle system), and one workflow of 1,000 steps (latency at
  * step 10 vs step 1,000). Step latency is "step k ended → step k+1 started", taken in process.
  * Prints JSON on stdout.
  *
  * @module
  */
+import process from "node:process";
 import postgres from "postgres";
 import { type System, systems } from "./systems.ts";
 
@@ -58,6 +60,27 @@ async function counters(sql: postgres.Sql) {
   return row as unknown as { xact: number; rows: number; wal: number };
 }
 
+const TICK_US = 1e6 / 100; // USER_HZ, the unit of /proc/<pid>/stat times
+
+/** CPU time in µs so far of the server backends of the current database (from /proc). */
+async function backendCpu(sql: postgres.Sql): Promise<number> {
+  const rows = await sql`
+    select pid from pg_stat_activity
+     where datname = current_database() and pid <> pg_backend_pid()`;
+  let total = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = (await Deno.readTextFile(`/proc/${pid}/stat`)).split(
+        ") ",
+      )[1].split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime + stime
+    } catch {
+      // exited, or the server is not local
+    }
+  }
+  return total;
+}
+
 async function measure(system: System) {
   const database = `bench_wf_${system.name}`;
   const admin = postgres(`${SERVER}/postgres`, { onnotice: () => {} });
@@ -71,9 +94,13 @@ async function measure(system: System) {
     await system.run(10, 3); // warm-up
     marks.clear();
     const before = await counters(sql);
+    const server0 = await backendCpu(sql);
+    const client0 = process.cpuUsage();
     const t0 = performance.now();
     await system.run(N, 3);
     const seconds = (performance.now() - t0) / 1000;
+    const client = process.cpuUsage(client0);
+    const server1 = await backendCpu(sql);
     const after = await counters(sql);
     const loaded = latencies(N, 3);
     const steps = N * 3;
@@ -100,7 +127,9 @@ async function measure(system: System) {
     const early = percentile(long.slice(8, 58), 50); // steps 10–59
     const late = percentile(long.slice(-50), 50); // the last 50 steps
     console.error(
-      `  ${system.name}: a ${LONG}-step workflow in ${longSeconds.toFixed(2)} s`,
+      `  ${system.name}: a ${LONG}-step workflow in ${
+        longSeconds.toFixed(2)
+      } s`,
     );
     return {
       system: system.name,
@@ -125,6 +154,10 @@ async function measure(system: System) {
         transactions: round((after.xact - before.xact) / steps),
         rowsWritten: round((after.rows - before.rows) / steps),
         walBytes: Math.round((after.wal - before.wal) / steps),
+        // CPU of the 1,000 workflows' run: server backends of this database (connections that
+        // closed during the run are not counted) and this whole benchmark process
+        serverCpuUs: Math.round((server1 - server0) / steps),
+        clientCpuUs: Math.round((client.user + client.system) / steps),
       },
     };
   } finally {

@@ -44,11 +44,12 @@ forEachDriver("workflow steps", (t) => {
     expect(Object.keys(done.output as object)).toEqual(["sum", "at"]);
   });
 
-  it("is suspended while it waits for a task", async () => {
+  it("is suspended while it waits for a task that another worker runs", async () => {
     await register(t.db, { slow: 'return await Task.run("slow", {})' });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    await run(t, { slow: () => gate.then(() => "ok") });
+    await run(t, {}); // steps only: a worker that runs the task would run it inline (running)
+    await run(t, { slow: () => gate.then(() => "ok") }, { workflows: false });
     const id = await startWorkflow(t.db, "slow");
     await reaches(t.db, id, "suspended");
     release();
@@ -60,7 +61,8 @@ forEachDriver("workflow steps", (t) => {
     await register(t.db, { parked: 'return await Task.run("parked", {})' });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    await run(t, { parked: () => gate.then(() => "ok") });
+    await run(t, {});
+    await run(t, { parked: () => gate.then(() => "ok") }, { workflows: false });
     const id = await startWorkflow(t.db, "parked");
     await reaches(t.db, id, "suspended");
     expect((await getExecution(t.db, id))?.runAt).toBeNull();

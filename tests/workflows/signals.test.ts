@@ -10,9 +10,16 @@ forEachDriver("workflow signals", (t) => {
     });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    await run(t, { prepare: () => gate });
+    let started!: () => void;
+    const preparing = new Promise<void>((r) => (started = r));
+    await run(t, {
+      prepare: () => {
+        started();
+        return gate;
+      },
+    });
     const id = await startWorkflow(t.db, "approve");
-    await reaches(t.db, id, "suspended");
+    await preparing; // the workflow is not waiting for the signal yet
     await sendSignal(t.db, id, "approval", { ok: true, by: "ada" });
     release();
     const done = await settled(t.db, id);

@@ -272,8 +272,15 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
   };
 }
 
-/** The claimed-row view of a task this worker inserted `running` (attempt 1). */
-function taskRow(t: NewExecution, traceContext: string | null): ClaimedExecution {
+/**
+ * The claimed-row view of a task this worker inserted `running` (attempt 1).
+ *
+ * @example
+ * ```ts
+ * runTask(taskRow(newTask, null));
+ * ```
+ */
+export function taskRow(t: NewExecution, traceContext: string | null): ClaimedExecution {
   return {
     id: t.id,
     kind: "task",

@@ -23,13 +23,17 @@ import {
 } from "../../interpreter/mod.ts";
 import type { Db } from "../db/driver.ts";
 import { backoffDelay, sleep } from "../db/reconnect.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, silentLogger } from "../logger.ts";
 import type { ClaimedExecution } from "../queries/claim.ts";
 import { commitStep, startsLocally, type StepCommit } from "../queries/workflow-commit.ts";
 import { loadStep, type StepExecution } from "../queries/workflow-load.ts";
 import type { StepOutcome } from "../queries/workflow-outcome.ts";
 import type { InFlight } from "../runner.ts";
-import type { LoadedStep, LocalRun } from "./continuation.ts";
+import type { Resolution } from "../../interpreter/mod.ts";
+import { type LoadedStep, type LocalRun, taskRow } from "./continuation.ts";
+import { type InlineDeps, type InlineTask, inlineTaskOf, runInline } from "./inline.ts";
+import { recordFailure } from "../runner.ts";
+import type { CheckpointItem } from "../queries/workflow-checkpoint.ts";
 import { DEADLINE_HANDLE, type Outbox, planOutbox } from "./outbox.ts";
 import type { ProgramCache } from "./programs.ts";
 import { collectDeliveries, type Delivery } from "./resolutions.ts";
@@ -58,6 +62,8 @@ export interface StepDeps {
   beforeCommit?: (row: ClaimedExecution) => Promise<void> | void;
   /** The worker's local continuation (absent: every hand-off goes through the queue). */
   local?: LocalRun;
+  /** Inline chains (`inline.ts`; absent: none). */
+  inline?: InlineDeps;
 }
 
 /**
@@ -157,6 +163,23 @@ async function runStep(
     if (deps.isDead() || signal.aborted) return;
     await deps.beforeCommit?.(row);
     if (deps.isDead() || signal.aborted) return;
+    const first = deps.inline && result.program
+      ? inlineTaskOf(outbox, result.advanced, result.program.timeout, deps.inline)
+      : null;
+    if (first) {
+      const chain: Chain = {
+        row,
+        deps,
+        signal,
+        slot,
+        execution,
+        program: result.program!,
+        trace,
+        carrier: carrierText(stepTrace),
+        reload: () => runStep(row, deps, signal, slot),
+      };
+      return await runChain(chain, delivery, outbox, result.advanced, first);
+    }
     const commit = toCommit(
       row,
       deps.workerId,
@@ -168,12 +191,22 @@ async function runStep(
       carrierText(stepTrace), // this step's span: the parent of the spans of what it starts
     );
     const committed = await commitWithLocalStart(row, deps, commit, slot, execution);
-    if (committed === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
-    else {deps.logger(
-        levelOf(committed.status),
-        describeStep(row, committed.status, outbox, result.advanced),
-      );}
+    logCommitted(row, deps, committed, outbox, result.advanced);
   });
+}
+
+function logCommitted(
+  row: ClaimedExecution,
+  deps: StepDeps,
+  committed: { status: string } | null,
+  outbox: Outbox,
+  advanced: AdvanceResult,
+) {
+  if (committed === null) deps.logger("warn", `lease lost: step of ${label(row)} discarded`);
+  else {deps.logger(
+      levelOf(committed.status),
+      describeStep(row, committed.status, outbox, advanced),
+    );}
 }
 
 /** Commits, starting on this worker the new tasks it has room for (`continuation.ts`). */
@@ -211,6 +244,180 @@ function keptInput(execution: StepExecution, outcome: { snapshot: string }): Ste
   return { ...execution, snapshot: outcome.snapshot };
 }
 
+/** An inline chain in progress (`inline.ts`): the claimed workflow and its step's context. */
+interface Chain {
+  row: ClaimedExecution;
+  deps: StepDeps;
+  signal: AbortSignal;
+  slot: Slot;
+  execution: StepExecution;
+  program: CompiledProgram;
+  trace: TraceCarrier;
+  carrier: string | null;
+  /** Steps again from what the database holds (this worker still holds the lease). */
+  reload(): Promise<void>;
+}
+
+/**
+ * Runs the chain that `first` starts: commit the step with its task inserted `running` here, run
+ * the task, advance the VM with its result, commit that step with the task's completion (and the
+ * next task, or the workflow's outcome), and so on while each step starts one task this worker
+ * can run. Anything else ends the chain: a step that starts other work commits as usual after the
+ * completion is written; a failed task is recorded and the workflow steps again from the
+ * database, as does a step whose task lease was lost.
+ */
+async function runChain(
+  ch: Chain,
+  delivery: Delivery,
+  outbox: Outbox,
+  advanced: AdvanceResult,
+  first: InlineTask,
+): Promise<void> {
+  const { row, deps } = ch;
+  const inline = deps.inline!;
+  const stopped = () => deps.isDead() || ch.signal.aborted;
+  let wakeSeq = ch.execution.wakeSeq;
+  let state = advanced.state;
+  let item: CheckpointItem = {
+    workflowId: row.id,
+    attempt: row.attempt,
+    completion: null,
+    delivered: delivery.delivered,
+    consumed: delivery.consumed,
+    next: first,
+    snapshot: snapshotWithCarrier(state, ch.trace),
+    finish: null,
+    event: stepEvent(row, delivery, outbox, advanced),
+    logs: outbox.logs,
+    traceContext: ch.carrier,
+  };
+  let line = describeStep(row, "running", outbox, advanced);
+  let running: ReturnType<typeof runInline> | null = null;
+  try {
+    for (;;) {
+      const written = await inline.checkpoint(item);
+      running?.release();
+      running = null;
+      if (!written.committed) return await chainRefused(ch, written.held);
+      // (no `wake_seq` bump: the completed child's handle row went in the same statement)
+      if (written.queued) line = line.replace("step → running", "step → suspended");
+      deps.logger(levelOf(item.finish?.status ?? "running"), line);
+      if (item.next === null || written.queued) return;
+      const next = item.next;
+      running = runInline(taskRow(next.task, ch.carrier), inline, ch.signal);
+      const verbose = deps.logger !== silentLogger;
+      if (verbose) deps.logger("info", `started ${taskLabel(running.row)} (inline)`);
+      const outcome = await running.outcome;
+      if (stopped()) return;
+      if (outcome === null) return await ch.reload(); // the task was cancelled or lost its lease
+      if (!outcome.ok) {
+        await recordFailure(running.row, inline.runner, outcome.error, outcome.ms);
+        return await ch.reload();
+      }
+      if (verbose) deps.logger("info", `completed ${taskLabel(running.row)} in ${outcome.ms} ms`);
+      const resolution: Resolution = {
+        handle: next.handle,
+        ok: true,
+        value: JSON.parse(outcome.output),
+      };
+      const received: Delivery = {
+        resolutions: [resolution],
+        delivered: [next.handle],
+        consumed: [],
+        deadlineError: null,
+      };
+      const now = deps.clock();
+      const result = await compute(row, deps, ch.execution, received, now, {
+        program: ch.program,
+        state,
+      });
+      const plan = planOutbox(result.commands, { id: row.id, queue: row.queue }, now);
+      const completion = { id: next.task.id, attempt: running.row.attempt, output: outcome.output };
+      const after = result.advanced;
+      const follow = inlineTaskOf(plan, after, ch.program.timeout, inline);
+      if (stopped()) return;
+      await deps.beforeCommit?.(row);
+      if (stopped()) return;
+      const base = {
+        workflowId: row.id,
+        attempt: row.attempt,
+        completion,
+        delivered: [next.handle],
+        consumed: [],
+        logs: plan.logs,
+        traceContext: ch.carrier,
+      };
+      if (after.status !== "suspended" && startsNothing(plan)) {
+        const o = outcomeOf(after, ch.trace);
+        item = {
+          ...base,
+          next: null,
+          snapshot: null,
+          finish: {
+            status: after.status,
+            output: o.status === "completed" ? o.output : null,
+            error: o.status === "failed" ? o.error : null,
+          },
+          event: stepEvent(row, received, plan, after),
+        };
+        line = describeStep(row, after.status, plan, after);
+      } else if (follow) {
+        state = after.state;
+        item = {
+          ...base,
+          next: follow,
+          snapshot: snapshotWithCarrier(state, ch.trace),
+          finish: null,
+          event: stepEvent(row, received, plan, after),
+        };
+        line = describeStep(row, "running", plan, after);
+      } else {
+        // the chain ends here: the completion first, then this step as any other
+        const written = await inline.checkpoint({
+          ...base,
+          delivered: [],
+          logs: [],
+          next: null,
+          snapshot: null,
+          finish: null,
+          event: null,
+        });
+        running.release();
+        running = null;
+        if (!written.committed) return await chainRefused(ch, written.held);
+        wakeSeq++; // the trigger's bump: the completed child's handle row is still there
+        const commit = toCommit(
+          row,
+          deps.workerId,
+          wakeSeq,
+          received,
+          plan,
+          after,
+          ch.trace,
+          ch.carrier,
+        );
+        const committed = await commitWithLocalStart(row, deps, commit, ch.slot, {
+          ...ch.execution,
+          wakeSeq,
+        });
+        logCommitted(row, deps, committed, plan, after);
+        return;
+      }
+    }
+  } finally {
+    running?.release();
+  }
+}
+
+/** A chain's step was refused: the workflow's lease is gone, or its task's (then step again). */
+async function chainRefused(ch: Chain, held: boolean): Promise<void> {
+  if (!held || ch.deps.isDead() || ch.signal.aborted) {
+    if (!ch.deps.isDead()) ch.deps.logger("warn", `lease lost: step of ${label(ch.row)} discarded`);
+    return;
+  }
+  await ch.reload();
+}
+
 type Computed = {
   advanced: AdvanceResult;
   program: CompiledProgram | null;
@@ -224,13 +431,18 @@ async function compute(
   execution: { version: string; inputs: string; snapshot: string | null; startedAt: Date },
   delivery: Delivery,
   now: number,
+  known?: { program: CompiledProgram; state: AdvanceResult["state"] },
 ): Promise<Computed> {
-  let program: CompiledProgram | null = null;
+  let program: CompiledProgram | null = known?.program ?? null;
   try {
-    program = await deps.programs.load(row.name, execution.version);
+    program ??= await deps.programs.load(row.name, execution.version);
     if (delivery.deadlineError) return failedWith(delivery.deadlineError, program);
     const advanced = advance(program, {
-      state: execution.snapshot === null ? null : JSON.parse(execution.snapshot),
+      state: known
+        ? known.state
+        : execution.snapshot === null
+        ? null
+        : JSON.parse(execution.snapshot),
       inputs: JSON.parse(execution.inputs),
       context: {
         executionId: row.id,
@@ -293,13 +505,33 @@ function toCommit(
     logs: outbox.logs,
     outcome: outcomeOf(advanced, trace),
     traceContext,
-    event: JSON.stringify({
-      step: row.attempt,
-      received: delivery.resolutions.length,
-      started: outbox.summary,
-      waiting: advanced.waiting,
-    }),
+    event: stepEvent(row, delivery, outbox, advanced),
   };
+}
+
+/** The data of a step's event. */
+function stepEvent(
+  row: ClaimedExecution,
+  delivery: Delivery,
+  outbox: Outbox,
+  advanced: AdvanceResult,
+): string {
+  return JSON.stringify({
+    step: row.attempt,
+    received: delivery.resolutions.length,
+    started: outbox.summary,
+    waiting: advanced.waiting,
+  });
+}
+
+/** A last step that starts and cancels nothing (as `workflow-commit.ts` finishes in one go). */
+function startsNothing(o: Outbox): boolean {
+  return o.tasks.length === 0 && o.workflows.length === 0 && o.handles.length === 0 &&
+    o.cancelled.length === 0;
+}
+
+function taskLabel(row: ClaimedExecution): string {
+  return `${row.name} ${row.id} (attempt ${row.attempt}/${row.maxAttempts})`;
 }
 
 function outcomeOf(advanced: AdvanceResult, trace: TraceCarrier): StepOutcome {
