@@ -127,9 +127,7 @@ async function measure(system: System) {
     const early = percentile(long.slice(8, 58), 50); // steps 10–59
     const late = percentile(long.slice(-50), 50); // the last 50 steps
     console.error(
-      `  ${system.name}: a ${LONG}-step workflow in ${
-        longSeconds.toFixed(2)
-      } s`,
+      `  ${system.name}: a ${LONG}-step workflow in ${longSeconds.toFixed(2)} s`,
     );
     return {
       system: system.name,

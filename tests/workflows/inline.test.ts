@@ -39,8 +39,7 @@ async function tasksOf(t: TestDatabase, workflowId: string) {
 forEachDriver("inline chains", (t) => {
   it("runs a sequence of tasks as one chain: one claim, one load, every row and event kept", async () => {
     await register(t.db, {
-      three:
-        'let a = await Task.run("inc", 1)\nlet b = await Task.run("inc", a)\n' +
+      three: 'let a = await Task.run("inc", 1)\nlet b = await Task.run("inc", a)\n' +
         'let c = await Task.run("inc", b)\nreturn [a, b, c]',
     });
     const r = recording(t.db);
@@ -193,8 +192,7 @@ forEachDriver("inline chains", (t) => {
 
   it("writes the steps of concurrent workflows in shared statements", async () => {
     await register(t.db, {
-      three:
-        'let s = 1\nwhile (s <= 3) {\n  await Task.run("noop", s)\n  s++\n}\nreturn s',
+      three: 'let s = 1\nwhile (s <= 3) {\n  await Task.run("noop", s)\n  s++\n}\nreturn s',
     });
     const r = recording(t.db);
     await run(t, { noop: () => null }, { concurrency: 20 }, r.db);
