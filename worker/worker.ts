@@ -78,8 +78,8 @@ export interface WorkerOptions {
   workflows?: boolean | WorkflowOptions;
   /**
    * Hand workflow steps and their tasks to each other on this worker instead of through the
-   * queue when it can (default true; see `workflows/continuation.ts`). False: every hand-off
-   * goes through the queue.
+   * queue when it can (default true; see `workflows/continuation.ts` and the inline chains of
+   * `workflows/inline.ts`). False: every hand-off goes through the queue.
    */
   localContinuation?: boolean;
 }

@@ -1,6 +1,9 @@
 /**
  * Heartbeats: renewing leases while tasks run.
  *
+ * Lock order: the renewal of many leases locks its rows in id order first, like the inline
+ * chains' checkpoints (`workflow-checkpoint.ts`), so the two cannot deadlock.
+ *
  * Invariant: a lease is only ever extended by its holder (same worker id, and for a single
  * execution the same attempt) while the row is `running`. The ids a renewal returns are exactly
  * the executions the worker still holds; any other in-flight execution was lost (cancelled, or
@@ -14,10 +17,17 @@ const renewAllSql = `
 with alive as (
   update workers set heartbeat_at = now() where id = $1
 ),
+held as ( -- locked in id order, as every statement that locks several executions
+  select e.id from executions e
+    join unnest($3::uuid[], $4::int[]) as l(id, attempt) on l.id = e.id
+   where e.id = any($3::uuid[]) and e.status = 'running' and e.worker_id = $1
+     and e.attempts = l.attempt
+   order by e.id
+   for update of e
+),
 renewed as (
   update executions e set lease_until = now() + $2 * interval '1 millisecond'
-    from unnest($3::uuid[], $4::int[]) as l(id, attempt)
-   where e.id = l.id and e.status = 'running' and e.worker_id = $1 and e.attempts = l.attempt
+    from held where e.id = held.id
   returning e.id, e.attempts
 )
 select id, attempts from renewed`;

@@ -21,8 +21,9 @@
  *   runs after the statement, no longer finds the handle. An item that only records a completion
  *   (the chain ends, its next step commits as usual) keeps the handle: the trigger bumps the
  *   workflow's `wake_seq` once (it is `running`, so no NOTIFY), and the step expects that;
- * - rows are locked workflows first, then tasks, each in id order (cancellations lock a
- *   workflow before its children too);
+ * - rows are locked in id order, as the lease renewal (`renew.ts`) locks them. Ids are uuidv7,
+ *   so a task's id sorts after its workflow's (it was created later), and cancellations, which
+ *   lock a workflow before its children, take the same order;
  * - the new tasks are inserted exactly as `workflow-suspend.ts` inserts a local task (`running`,
  *   attempt 1, lease, `created` and `started` events, no NOTIFY) — unless a ready `pending`
  *   execution this worker could run (`names`) waits in that queue with a higher priority: then
@@ -80,11 +81,11 @@ export interface CheckpointResult {
 }
 
 const sql = `
-with locked as ( -- workflows first, then tasks, each in id order
+with locked as ( -- in id order (a task's uuidv7 id is above its parent's)
   select e.id, e.status, e.worker_id, e.attempts from executions e
    where e.id = any($35::uuid[]) -- primary-key lookups ($1 and $4), never a scan of the table
      and set_config('synchronous_commit', 'off', true) is not null
-   order by e.kind = 'task', e.id
+   order by e.id
    for update
 ),
 w as (

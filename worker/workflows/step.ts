@@ -295,7 +295,7 @@ async function runChain(
   let running: ReturnType<typeof runInline> | null = null;
   try {
     for (;;) {
-      const written = await inline.checkpoint(item);
+      const written = await checkpoint(ch, item);
       running?.release();
       running = null;
       if (!written.committed) return await chainRefused(ch, written.held);
@@ -373,7 +373,7 @@ async function runChain(
         line = describeStep(row, "running", plan, after);
       } else {
         // the chain ends here: the completion first, then this step as any other
-        const written = await inline.checkpoint({
+        const written = await checkpoint(ch, {
           ...base,
           delivered: [],
           logs: [],
@@ -406,6 +406,23 @@ async function runChain(
     }
   } finally {
     running?.release();
+  }
+}
+
+/**
+ * Writes one checkpoint, again after an error (a deadlock, a lost connection): a statement that
+ * failed wrote nothing, and a fenced one cannot be written twice. Giving up throws, and the step
+ * runs again from the database (`retrySteps`).
+ */
+async function checkpoint(ch: Chain, item: CheckpointItem) {
+  for (let failures = 0;; failures++) {
+    try {
+      return await ch.deps.inline!.checkpoint(item);
+    } catch (error) {
+      if (ch.deps.isDead() || ch.signal.aborted || failures >= 5) throw error;
+      ch.deps.logger("warn", `${label(ch.row)}: checkpoint failed (${describe(error)}), retrying`);
+      await sleep(backoffDelay(failures, { initialMs: 20, maxMs: 1000 }));
+    }
   }
 }
 
