@@ -49,6 +49,7 @@ forEachDriver("workflow steps", (t) => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     await run(t, {}); // steps only: a worker that runs the task would run it inline (running)
+    // tasks only, one named like the workflow: it must not claim the workflow as a task
     await run(t, { slow: () => gate.then(() => "ok") }, { workflows: false });
     const id = await startWorkflow(t.db, "slow");
     await reaches(t.db, id, "suspended");

@@ -50,7 +50,7 @@ with next as (
   cross join lateral (
     select e.id, e.priority, e.run_at from executions e
      where e.queue = q.queue and e.status = 'pending' and e.run_at <= now()
-       and (e.name = any($2::text[]) or (e.kind = 'workflow' and $6::bool))
+       and ((e.kind = 'task' and e.name = any($2::text[])) or (e.kind = 'workflow' and $6::bool))
      order by e.priority desc, e.run_at, e.id
      limit $3
      for update skip locked

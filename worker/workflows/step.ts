@@ -154,7 +154,7 @@ async function runStep(
     // a child workflow's first step continues the trace of the step that started it
     carrier: carrierInSnapshot(execution.snapshot) ?? parseCarrier(row.traceContext),
   };
-  await withStepSpan(span, async (trace, stepTrace) => {
+  const chain = await withStepSpan(span, async (trace, stepTrace): Promise<ChainNext> => {
     const delivery = collectDeliveries(loaded.handles, loaded.signals);
     const now = deps.clock();
     const result = await compute(row, deps, execution, delivery, now);
@@ -167,7 +167,7 @@ async function runStep(
       ? inlineTaskOf(outbox, result.advanced, result.program.timeout, deps.inline)
       : null;
     if (first) {
-      const chain: Chain = {
+      const ch: Chain = {
         row,
         deps,
         signal,
@@ -175,10 +175,23 @@ async function runStep(
         execution,
         program: result.program!,
         trace,
-        carrier: carrierText(stepTrace),
-        reload: () => runStep(row, deps, signal, slot),
+        wakeSeq: execution.wakeSeq,
       };
-      return await runChain(chain, delivery, outbox, result.advanced, first);
+      const item: CheckpointItem = {
+        workflowId: row.id,
+        attempt: row.attempt,
+        completion: null,
+        delivered: delivery.delivered,
+        consumed: delivery.consumed,
+        next: first,
+        snapshot: snapshotWithCarrier(result.advanced.state, trace),
+        finish: null,
+        event: stepEvent(row, delivery, outbox, result.advanced),
+        logs: outbox.logs,
+        traceContext: carrierText(stepTrace),
+      };
+      const line = describeStep(row, "running", outbox, result.advanced);
+      return await writeLink(ch, item, line, result.advanced.state);
     }
     const commit = toCommit(
       row,
@@ -193,6 +206,8 @@ async function runStep(
     const committed = await commitWithLocalStart(row, deps, commit, slot, execution);
     logCommitted(row, deps, committed, outbox, result.advanced);
   });
+  if (chain === "reload") return await runStep(row, deps, signal, slot);
+  if (chain) await continueChain(chain);
 }
 
 function logCommitted(
@@ -252,161 +267,181 @@ interface Chain {
   slot: Slot;
   execution: StepExecution;
   program: CompiledProgram;
+  /** The workflow's trace carrier (kept in its snapshots; the parent of its step spans). */
   trace: TraceCarrier;
-  carrier: string | null;
-  /** Steps again from what the database holds (this worker still holds the lease). */
-  reload(): Promise<void>;
+  /** The `wake_seq` a commit of the next step expects. */
+  wakeSeq: number;
+}
+
+/** A committed step of a chain whose task this worker now runs. */
+interface Link {
+  ch: Chain;
+  next: InlineTask;
+  /** The interpreter state waiting for that task. */
+  state: AdvanceResult["state"];
+  /** JSON text of the trace carrier of the step that started the task. */
+  traceContext: string | null;
 }
 
 /**
- * Runs the chain that `first` starts: commit the step with its task inserted `running` here, run
- * the task, advance the VM with its result, commit that step with the task's completion (and the
- * next task, or the workflow's outcome), and so on while each step starts one task this worker
- * can run. Anything else ends the chain: a step that starts other work commits as usual after the
- * completion is written; a failed task is recorded and the workflow steps again from the
- * database, as does a step whose task lease was lost.
+ * What a step span of a chain leaves to do: run the next task (`Link`), step again from the
+ * database (`"reload"`: this worker still holds the workflow), or nothing.
  */
-async function runChain(
+type ChainNext = Link | "reload" | null | undefined;
+
+/**
+ * Writes a step that starts `item.next` inline (`queries/workflow-checkpoint.ts`) and logs it;
+ * returns the link to run, or what to do instead when the step was refused or its task went to
+ * the queue.
+ */
+async function writeLink(
   ch: Chain,
-  delivery: Delivery,
-  outbox: Outbox,
-  advanced: AdvanceResult,
-  first: InlineTask,
-): Promise<void> {
+  item: CheckpointItem,
+  line: string,
+  state: AdvanceResult["state"],
+): Promise<ChainNext> {
+  const written = await checkpoint(ch, item);
+  if (!written.committed) return refused(ch, written.held);
+  if (written.queued) line = line.replace("step → running", "step → suspended");
+  ch.deps.logger("info", line);
+  if (written.queued || item.next === null) return null;
+  return { ch, next: item.next, state, traceContext: item.traceContext };
+}
+
+/**
+ * Runs the chain from `link`: the task here, then the next step with its result (one step span
+ * each, as on the queue path), while each step starts one task this worker can run.
+ */
+async function continueChain(link: Link): Promise<void> {
+  const { ch } = link;
   const { row, deps } = ch;
-  const inline = deps.inline!;
-  const stopped = () => deps.isDead() || ch.signal.aborted;
-  let wakeSeq = ch.execution.wakeSeq;
-  let state = advanced.state;
-  let item: CheckpointItem = {
-    workflowId: row.id,
-    attempt: row.attempt,
-    completion: null,
-    delivered: delivery.delivered,
-    consumed: delivery.consumed,
-    next: first,
-    snapshot: snapshotWithCarrier(state, ch.trace),
-    finish: null,
-    event: stepEvent(row, delivery, outbox, advanced),
-    logs: outbox.logs,
-    traceContext: ch.carrier,
-  };
-  let line = describeStep(row, "running", outbox, advanced);
-  let running: ReturnType<typeof runInline> | null = null;
-  try {
-    for (;;) {
-      const written = await checkpoint(ch, item);
-      running?.release();
-      running = null;
-      if (!written.committed) return await chainRefused(ch, written.held);
-      // (no `wake_seq` bump: the completed child's handle row went in the same statement)
-      if (written.queued) line = line.replace("step → running", "step → suspended");
-      deps.logger(levelOf(item.finish?.status ?? "running"), line);
-      if (item.next === null || written.queued) return;
-      const next = item.next;
-      running = runInline(taskRow(next.task, ch.carrier), inline, ch.signal);
+  let current: ChainNext = link;
+  while (current && current !== "reload") {
+    const from: Link = current;
+    const running = runInline(taskRow(from.next.task, from.traceContext), deps.inline!, ch.signal);
+    try {
       const verbose = deps.logger !== silentLogger;
       if (verbose) deps.logger("info", `started ${taskLabel(running.row)} (inline)`);
       const outcome = await running.outcome;
-      if (stopped()) return;
-      if (outcome === null) return await ch.reload(); // the task was cancelled or lost its lease
-      if (!outcome.ok) {
-        await recordFailure(running.row, inline.runner, outcome.error, outcome.ms);
-        return await ch.reload();
+      if (deps.isDead() || ch.signal.aborted) return;
+      if (outcome === null) { // the task alone was cancelled, or lost its lease
+        current = "reload";
+        break;
+      }
+      if (!outcome.ok) { // recorded as on the queue path; the database has the rest
+        await recordFailure(running.row, deps.inline!.runner, outcome.error, outcome.ms);
+        current = "reload";
+        break;
       }
       if (verbose) deps.logger("info", `completed ${taskLabel(running.row)} in ${outcome.ms} ms`);
-      const resolution: Resolution = {
-        handle: next.handle,
-        ok: true,
-        value: JSON.parse(outcome.output),
+      const span = {
+        executionId: row.id,
+        workflow: row.name,
+        version: ch.execution.version,
+        carrier: ch.trace,
       };
-      const received: Delivery = {
-        resolutions: [resolution],
-        delivered: [next.handle],
-        consumed: [],
-        deadlineError: null,
-      };
-      const now = deps.clock();
-      const result = await compute(row, deps, ch.execution, received, now, {
-        program: ch.program,
-        state,
-      });
-      const plan = planOutbox(result.commands, { id: row.id, queue: row.queue }, now);
-      const completion = { id: next.task.id, attempt: running.row.attempt, output: outcome.output };
-      const after = result.advanced;
-      const follow = inlineTaskOf(plan, after, ch.program.timeout, inline);
-      if (stopped()) return;
-      await deps.beforeCommit?.(row);
-      if (stopped()) return;
-      const base = {
-        workflowId: row.id,
-        attempt: row.attempt,
-        completion,
-        delivered: [next.handle],
-        consumed: [],
-        logs: plan.logs,
-        traceContext: ch.carrier,
-      };
-      if (after.status !== "suspended" && startsNothing(plan)) {
-        const o = outcomeOf(after, ch.trace);
-        item = {
-          ...base,
-          next: null,
-          snapshot: null,
-          finish: {
-            status: after.status,
-            output: o.status === "completed" ? o.output : null,
-            error: o.status === "failed" ? o.error : null,
-          },
-          event: stepEvent(row, received, plan, after),
-        };
-        line = describeStep(row, after.status, plan, after);
-      } else if (follow) {
-        state = after.state;
-        item = {
-          ...base,
-          next: follow,
-          snapshot: snapshotWithCarrier(state, ch.trace),
-          finish: null,
-          event: stepEvent(row, received, plan, after),
-        };
-        line = describeStep(row, "running", plan, after);
-      } else {
-        // the chain ends here: the completion first, then this step as any other
-        const written = await checkpoint(ch, {
-          ...base,
-          delivered: [],
-          logs: [],
-          next: null,
-          snapshot: null,
-          finish: null,
-          event: null,
-        });
-        running.release();
-        running = null;
-        if (!written.committed) return await chainRefused(ch, written.held);
-        wakeSeq++; // the trigger's bump: the completed child's handle row is still there
-        const commit = toCommit(
-          row,
-          deps.workerId,
-          wakeSeq,
-          received,
-          plan,
-          after,
-          ch.trace,
-          ch.carrier,
-        );
-        const committed = await commitWithLocalStart(row, deps, commit, ch.slot, {
-          ...ch.execution,
-          wakeSeq,
-        });
-        logCommitted(row, deps, committed, plan, after);
-        return;
-      }
+      current = await withStepSpan(
+        span,
+        (_trace, stepTrace) => nextStep(from, outcome.output, carrierText(stepTrace)),
+      );
+    } finally {
+      running.release();
     }
-  } finally {
-    running?.release();
   }
+  if (current === "reload") await runStep(row, deps, ch.signal, ch.slot);
+}
+
+/**
+ * The step after an inline task: advance the interpreter with the task's output, then write the
+ * completion with the next step — the next task (a link), the workflow's outcome, or, for
+ * anything else, the completion alone and then the step as any other (`workflow-commit.ts`).
+ */
+async function nextStep(
+  from: Link,
+  output: string,
+  traceContext: string | null,
+): Promise<ChainNext> {
+  const { ch, next } = from;
+  const { row, deps } = ch;
+  const resolution: Resolution = { handle: next.handle, ok: true, value: JSON.parse(output) };
+  const received: Delivery = {
+    resolutions: [resolution],
+    delivered: [next.handle],
+    consumed: [],
+    deadlineError: null,
+  };
+  const now = deps.clock();
+  const result = await compute(row, deps, ch.execution, received, now, {
+    program: ch.program,
+    state: from.state,
+  });
+  const plan = planOutbox(result.commands, { id: row.id, queue: row.queue }, now);
+  const after = result.advanced;
+  const follow = inlineTaskOf(plan, after, ch.program.timeout, deps.inline!);
+  if (deps.isDead() || ch.signal.aborted) return null;
+  await deps.beforeCommit?.(row);
+  if (deps.isDead() || ch.signal.aborted) return null;
+  const base = {
+    workflowId: row.id,
+    attempt: row.attempt,
+    completion: { id: next.task.id, attempt: 1, output },
+    delivered: [next.handle],
+    consumed: [],
+    logs: plan.logs,
+    traceContext,
+  };
+  const event = stepEvent(row, received, plan, after);
+  if (follow) {
+    const item = {
+      ...base,
+      next: follow,
+      snapshot: snapshotWithCarrier(after.state, ch.trace),
+      finish: null,
+      event,
+    };
+    return await writeLink(ch, item, describeStep(row, "running", plan, after), after.state);
+  }
+  if (after.status !== "suspended" && startsNothing(plan)) {
+    const o = outcomeOf(after, ch.trace);
+    const finish = {
+      status: after.status,
+      output: o.status === "completed" ? o.output : null,
+      error: o.status === "failed" ? o.error : null,
+    };
+    const item = { ...base, next: null, snapshot: null, finish, event };
+    const written = await checkpoint(ch, item);
+    if (!written.committed) return refused(ch, written.held);
+    deps.logger(levelOf(after.status), describeStep(row, after.status, plan, after));
+    return null;
+  }
+  // the chain ends here: the completion alone (its handle stays), then this step as any other
+  const written = await checkpoint(ch, {
+    ...base,
+    delivered: [],
+    logs: [],
+    next: null,
+    snapshot: null,
+    finish: null,
+    event: null,
+  });
+  if (!written.committed) return refused(ch, written.held);
+  ch.wakeSeq++; // the trigger's bump: the completed child's handle row is still there
+  const commit = toCommit(
+    row,
+    deps.workerId,
+    ch.wakeSeq,
+    received,
+    plan,
+    after,
+    ch.trace,
+    traceContext,
+  );
+  const committed = await commitWithLocalStart(row, deps, commit, ch.slot, {
+    ...ch.execution,
+    wakeSeq: ch.wakeSeq,
+  });
+  logCommitted(row, deps, committed, plan, after);
+  return null;
 }
 
 /**
@@ -427,12 +462,10 @@ async function checkpoint(ch: Chain, item: CheckpointItem) {
 }
 
 /** A chain's step was refused: the workflow's lease is gone, or its task's (then step again). */
-async function chainRefused(ch: Chain, held: boolean): Promise<void> {
-  if (!held || ch.deps.isDead() || ch.signal.aborted) {
-    if (!ch.deps.isDead()) ch.deps.logger("warn", `lease lost: step of ${label(ch.row)} discarded`);
-    return;
-  }
-  await ch.reload();
+function refused(ch: Chain, held: boolean): ChainNext {
+  if (held && !ch.deps.isDead() && !ch.signal.aborted) return "reload";
+  if (!ch.deps.isDead()) ch.deps.logger("warn", `lease lost: step of ${label(ch.row)} discarded`);
+  return null;
 }
 
 type Computed = {
