@@ -62,7 +62,8 @@ forEachDriver("local continuation", (t) => {
     const id = await startWorkflow(t.db, "one");
     expect((await settled(t.db, id)).output).toBe(42);
     expect(s.claimed).toContain((await taskIds(t, id))[0]);
-    expect(s.loaded.filter((x) => x === id)).toHaveLength(2);
+    // the second step loads (the first step's input came with its claim)
+    expect(s.loaded.filter((x) => x === id)).toHaveLength(1);
   });
 
   it("continues the parent from memory: one load for a workflow of three task steps", async () => {
@@ -75,7 +76,8 @@ forEachDriver("local continuation", (t) => {
     const id = await startWorkflow(t.db, "three");
     const done = await settled(t.db, id);
     expect(done.output).toEqual([2, 3, 4]);
-    expect(s.loaded.filter((x) => x === id)).toHaveLength(1); // the first step only
+    // none: the first step's input comes with its claim, the others from memory
+    expect(s.loaded.filter((x) => x === id)).toHaveLength(0);
     expect(s.claimed.filter((x) => x === id)).toHaveLength(1);
     const types = (await getExecutionEvents(t.db, id)).map((e) => e.type);
     // one inline chain (tests/workflows/inline.test.ts): claimed once, running to the end
@@ -92,7 +94,7 @@ forEachDriver("local continuation", (t) => {
     await run(t, { inc: (n: number) => n + 1 }, {}, s.db);
     const id = await startWorkflow(t.db, "fan");
     expect((await settled(t.db, id)).output).toEqual([[2, 3, 4], 5]);
-    expect(s.loaded.filter((x) => x === id)).toHaveLength(1);
+    expect(s.loaded.filter((x) => x === id)).toHaveLength(0);
     expect(await taskIds(t, id)).toHaveLength(4);
   });
 
@@ -126,8 +128,8 @@ forEachDriver("local continuation", (t) => {
     await run(t, { inc: (n: number) => n + 1 }, {}, s.db);
     const id = await startWorkflow(t.db, "timed");
     expect((await settled(t.db, id)).output).toBe(2);
-    // loads: the first step, the task's result, the timer
-    expect(s.loaded.filter((x) => x === id).length).toBeGreaterThanOrEqual(3);
+    // loads: the task's result, the timer (the first step's input comes with its claim)
+    expect(s.loaded.filter((x) => x === id).length).toBeGreaterThanOrEqual(2);
   });
 
   it("takes the normal path when the parent also waits on a signal", async () => {
@@ -143,7 +145,7 @@ forEachDriver("local continuation", (t) => {
     await expect.poll(() => s.loaded.filter((x) => x === id).length, {
       timeout: 20_000,
       interval: 20,
-    }).toBe(2); // the step after the task's completion loaded its input
+    }).toBe(1); // the step after the task's completion loaded its input
     expect(s.claimed).not.toContain(task); // the task itself still started here
     await sendSignal(t.db, id, "go", 7);
     expect((await settled(t.db, id)).output).toEqual([2, 7]);
@@ -200,7 +202,7 @@ forEachDriver("local continuation", (t) => {
     }, s.db);
     const id = await startWorkflow(t.db, "pair");
     await atCommit;
-    expect(s.loaded.filter((x) => x === id)).toHaveLength(1);
+    expect(s.loaded.filter((x) => x === id)).toHaveLength(0);
     await doomed.simulateCrash();
     await run(t, { t: (n: number) => n * 10 });
     const done = await settled(t.db, id);

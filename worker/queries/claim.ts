@@ -39,6 +39,11 @@ export interface ClaimedExecution {
    * migrations/0004): the parent of its task span or first step span.
    */
   traceContext: string | null;
+  /**
+   * A workflow's first claim (attempt 1: no step ever committed, so no snapshot and no handles):
+   * its version, start time and `wake_seq`, which spare the step its load. Else null.
+   */
+  firstStep?: { version: string; startedAt: Date; wakeSeq: number } | null;
 }
 
 const sql = `
@@ -73,14 +78,17 @@ claimed as (
    where e.id = any(array(select id from next union all select id from due)) -- by primary key
   returning e.id, e.kind, e.name, e.queue, e.inputs::text as inputs, e.priority,
             e.attempts as attempt, e.max_attempts as "maxAttempts", e.retry::text as retry,
-            e.timeout_ms as "timeoutMs", e.run_at, e.trace_context::text as "traceContext"
+            e.timeout_ms as "timeoutMs", e.run_at, e.trace_context::text as "traceContext",
+            case when e.kind = 'workflow' and e.attempts = 1
+                 then json_build_object('version', e.version, 'startedAt', e.started_at,
+                                        'wakeSeq', e.wake_seq)::text end as "firstStep"
 ),
 started as (
   insert into events (execution_id, type, attempt, worker_id)
   select id, 'started', attempt, $4 from claimed
 )
 select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "timeoutMs",
-       "traceContext", greatest(0, extract(epoch from clock_timestamp() - run_at) * 1000)::float8 as "waitedMs"
+       "traceContext", "firstStep", greatest(0, extract(epoch from clock_timestamp() - run_at) * 1000)::float8 as "waitedMs"
   from claimed
  where set_config('synchronous_commit', 'off', true) is not null -- see "Asynchronous commit"
  order by priority desc, run_at, id`;
@@ -112,8 +120,11 @@ export interface ClaimOptions {
  * });
  * ```
  */
-export function claimExecutions(q: Queryable, options: ClaimOptions): Promise<ClaimedExecution[]> {
-  return q.query<ClaimedExecution>(sql, [
+export async function claimExecutions(
+  q: Queryable,
+  options: ClaimOptions,
+): Promise<ClaimedExecution[]> {
+  const rows = await q.query<ClaimedExecution & { firstStep: string | null }>(sql, [
     options.queues,
     options.names,
     options.limit,
@@ -121,4 +132,10 @@ export function claimExecutions(q: Queryable, options: ClaimOptions): Promise<Cl
     options.leaseMs,
     options.workflows ?? false,
   ]);
+  for (const row of rows) {
+    if (row.firstStep === null) continue;
+    const first = JSON.parse(row.firstStep);
+    row.firstStep = { ...first, startedAt: new Date(first.startedAt) } as never;
+  }
+  return rows;
 }

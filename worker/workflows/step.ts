@@ -127,8 +127,10 @@ async function retrySteps(
   deps.local?.forget(row.id); // this claim makes any kept input stale
   for (let failures = 0;; failures++) {
     try {
-      // a retry reloads: the kept input is only good for the first try
-      return await runStep(row, deps, signal, slot, failures === 0 ? kept : undefined);
+      // a retry reloads: the kept input (or the claim's, for a first step) is only good for the
+      // first try, as the failed commit may have been written
+      const input = failures === 0 ? kept ?? firstLoad(row) ?? undefined : undefined;
+      return await runStep(row, deps, signal, slot, input);
     } catch (error) {
       if (deps.isDead() || signal.aborted || failures >= 5) throw error;
       deps.logger("warn", `${label(row)}: step failed (${describe(error)}), retrying`);
@@ -208,6 +210,14 @@ async function runStep(
   });
   if (chain === "reload") return await runStep(row, deps, signal, slot);
   if (chain) await continueChain(chain);
+}
+
+/** The input of a workflow's first step, from its claim (nothing else exists yet), or null. */
+function firstLoad(row: ClaimedExecution): LoadedStep | null {
+  const first = row.firstStep;
+  if (!first) return null;
+  const execution = { ...first, inputs: row.inputs, snapshot: null };
+  return { execution, handles: [], signals: [] };
 }
 
 function logCommitted(
