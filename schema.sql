@@ -21,20 +21,22 @@ CREATE FUNCTION rhythm.wake_waiting_workflows() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 declare
+  waiters uuid[];
   woken integer;
 begin
-  perform 1 from executions w
-    where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
-    order by w.id
-    for update;
+  select array_agg(h.workflow_id) into waiters
+    from workflow_handles h where h.child_id = new.id;
+  if waiters is null then
+    return null;
+  end if;
+  perform 1 from executions w where w.id = any(waiters) order by w.id for update;
   with bumped as (
     update executions w
        set wake_seq = w.wake_seq + 1,
            status = case when w.status = 'suspended' then 'pending' else w.status end,
            run_at = case when w.status = 'suspended' then now() else w.run_at end,
            updated_at = now()
-     where w.id in (select h.workflow_id from workflow_handles h where h.child_id = new.id)
-       and w.status in ('pending', 'running', 'suspended')
+     where w.id = any(waiters) and w.status in ('pending', 'running', 'suspended')
     returning w.queue, w.status
   )
   select count(notify_ready(q.queue, now())) into woken
