@@ -210,6 +210,43 @@ forEachDriver("inline chains", (t) => {
     expect(checkpoints).toBeLessThan(160);
   });
 
+  it("hands the rest of a chain to the queue when its worker stops gracefully", async () => {
+    await register(t.db, {
+      pair: 'let a = await Task.run("first", 1)\nlet b = await Task.run("second", a)\nreturn b',
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const ranOn: string[] = [];
+    const stopping = await run(t, {
+      first: (n: number) => {
+        started();
+        return gate.then(() => n + 1);
+      },
+      second: (n: number) => {
+        ranOn.push("stopping");
+        return n * 10;
+      },
+    });
+    const id = await startWorkflow(t.db, "pair");
+    await running;
+    const stopped = stopping.stop(); // waits for the running task, takes nothing new
+    release();
+    await stopped;
+    const [, second] = await tasksOf(t, id);
+    expect(second).toMatchObject({ name: "second", status: "pending" });
+    expect((await getExecution(t.db, id))?.status).toBe("suspended");
+    await run(t, {
+      second: (n: number) => {
+        ranOn.push("next");
+        return n * 10;
+      },
+    });
+    expect((await settled(t.db, id)).output).toBe(20);
+    expect(ranOn).toEqual(["next"]);
+  });
+
   it("goes through the queue for a task another worker runs, and the workflow suspends", async () => {
     await register(t.db, { elsewhere: 'return await Task.run("remote", 20)' });
     await run(t, {}); // runs workflow steps, not `remote`

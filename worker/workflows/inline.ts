@@ -27,6 +27,7 @@ import type { ClaimedExecution } from "../queries/claim.ts";
 import type { NewExecution } from "../queries/insert.ts";
 import type { CheckpointItem, CheckpointResult } from "../queries/workflow-checkpoint.ts";
 import type { Outbox } from "./outbox.ts";
+import { observeClaim } from "../tracing.ts";
 
 /** What a step needs from its worker to run inline chains (part of `StepDeps`). */
 export interface InlineDeps {
@@ -101,6 +102,7 @@ export function runInline(
   inline: InlineDeps,
   signal: AbortSignal,
 ): InlineRun {
+  observeClaim(row.queue, 0); // started at once, as a local task of the continuation
   const attempt = new Attempt();
   const onAbort = () => attempt.abort(signal.reason);
   if (signal.aborted) onAbort();

@@ -138,10 +138,14 @@ export function createInspection(db: Db, onTick: () => void): Inspection {
       const line = (e.error as { line?: number } | null)?.line;
       return line ? { on: "failed", line } : null;
     }
-    if (e.status !== "suspended") return null;
+    if (e.status !== "suspended" && e.status !== "running") return null;
+    // a running workflow waits too while this worker runs its task inline (docs/engine.md
+    // "Inline chains"): its last checkpoint saved the snapshot and the task's handle
+    const handles = await openHandles(db, e.id);
+    if (e.status === "running" && handles.length === 0) return null;
     const state = await readWorkflowState(db, e.id);
     const line = state ? waitingLine(state.program, state.snapshot) ?? undefined : undefined;
-    return { on: describe(await openHandles(db, e.id)), line };
+    return { on: describe(handles), line };
   }
 
   return {
