@@ -52,9 +52,10 @@ function rhythm(): System {
         mark(input.w, input.s, "end");
         return null;
       });
+      // a workflow holds one slot from its claim to its end (inline chains): 300 in flight
       worker = createWorker(db, {
         tasks: [noop],
-        concurrency: 100,
+        concurrency: 300,
         logger: () => {},
         pollIntervalMs: 1000,
       });
