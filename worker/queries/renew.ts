@@ -17,13 +17,13 @@ const renewAllSql = `
 with alive as (
   update workers set heartbeat_at = now() where id = $1
 ),
-held as ( -- locked in id order, as every statement that locks several executions
-  select e.id from executions e
-    join unnest($3::uuid[], $4::int[]) as l(id, attempt) on l.id = e.id
-   where e.id = any($3::uuid[]) and e.status = 'running' and e.worker_id = $1
-     and e.attempts = l.attempt
-   order by e.id
-   for update of e
+held as ( -- one primary-key lookup per lease, locked in id order ($3 comes sorted)
+  select h.id from unnest($3::uuid[], $4::int[]) as l(id, attempt)
+  cross join lateral (
+    select e.id from executions e
+     where e.id = l.id and e.status = 'running' and e.worker_id = $1 and e.attempts = l.attempt
+       for update
+  ) h
 ),
 renewed as (
   update executions e set lease_until = now() + $2 * interval '1 millisecond'
@@ -48,11 +48,12 @@ export async function renewLeases(
   leases: readonly { id: string; attempt: number }[],
   leaseMs: number,
 ): Promise<Set<string>> {
+  const sorted = [...leases].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rows = await q.query<{ id: string; attempts: number }>(renewAllSql, [
     workerId,
     leaseMs,
-    leases.map((l) => l.id),
-    leases.map((l) => l.attempt),
+    sorted.map((l) => l.id),
+    sorted.map((l) => l.attempt),
   ]);
   return new Set(rows.map((r) => `${r.id}:${r.attempts}`));
 }

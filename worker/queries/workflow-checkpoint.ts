@@ -21,6 +21,9 @@
  *   runs after the statement, no longer finds the handle. An item that only records a completion
  *   (the chain ends, its next step commits as usual) keeps the handle: the trigger bumps the
  *   workflow's `wake_seq` once (it is `running`, so no NOTIFY), and the step expects that;
+ * - every row of `executions` is reached by a primary-key lookup per id (a lateral subquery), never
+ *   by `id = any($n)`: a prepared statement's generic plan, chosen while the table was small (a
+ *   fresh database, before its first ANALYZE), would keep scanning the whole table as it grows;
  * - rows are locked in id order, as the lease renewal (`renew.ts`) locks them. Ids are uuidv7,
  *   so a task's id sorts after its workflow's (it was created later), and cancellations, which
  *   lock a workflow before its children, take the same order;
@@ -81,12 +84,13 @@ export interface CheckpointResult {
 }
 
 const sql = `
-with locked as ( -- in id order (a task's uuidv7 id is above its parent's)
-  select e.id, e.status, e.worker_id, e.attempts from executions e
-   where e.id = any($35::uuid[]) -- primary-key lookups ($1 and $4), never a scan of the table
-     and set_config('synchronous_commit', 'off', true) is not null
-   order by e.id
-   for update
+with locked as ( -- one primary-key lookup per id, in id order ($35 comes sorted)
+  select l.* from unnest($35::uuid[]) as k(id)
+  cross join lateral (
+    select e.id, e.status, e.worker_id, e.attempts from executions e
+     where e.id = k.id and set_config('synchronous_commit', 'off', true) is not null
+       for update
+  ) l
 ),
 w as (
   select l.id from locked l join unnest($1::uuid[], $2::int[]) as p(id, attempt) on p.id = l.id
@@ -272,7 +276,7 @@ export async function writeCheckpoints(
     logs.map((l) => l.level),
     logs.map((l) => l.message),
     names,
-    [...items.map((i) => i.workflowId), ...completions.map((i) => i.completion!.id)],
+    [...items.map((i) => i.workflowId), ...completions.map((i) => i.completion!.id)].sort(),
   ]);
   const sets: Record<string, Set<string>> = {
     step: new Set(),
