@@ -1,5 +1,58 @@
 CREATE SCHEMA rhythm;
 
+CREATE FUNCTION rhythm.claim_executions(queues text[], names text[], max_rows integer, worker uuid, lease_ms integer, workflows boolean) RETURNS TABLE(id uuid, kind text, name text, queue text, inputs text, priority integer, attempt integer, max_attempts integer, retry text, timeout_ms integer, trace_context text, first_step text, waited_ms double precision)
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+#variable_conflict use_column
+begin
+  return query
+  with next as (
+    -- One ordered scan of executions_ready per queue (a plain "queue = any(…)" would read and
+    -- sort every pending row), then the best `max_rows` over all queues. Rows a queue's scan
+    -- locked but the outer limit dropped stay locked only until this transaction ends.
+    select c.id, c.priority, c.run_at from unnest(queues) as q(queue)
+    cross join lateral (
+      select e.id, e.priority, e.run_at from executions e
+       where e.queue = q.queue and e.status = 'pending' and e.run_at <= now()
+         and ((e.kind = 'task' and e.name = any(names)) or (e.kind = 'workflow' and workflows))
+       order by e.priority desc, e.run_at, e.id
+       limit max_rows
+       for update skip locked
+    ) c
+    order by c.priority desc, c.run_at, c.id
+    limit max_rows
+  ),
+  due as (
+    select e.id from executions e
+     where workflows and e.status = 'suspended' and e.run_at <= now() and e.queue = any(queues)
+     order by e.run_at
+     limit greatest(0, max_rows - (select count(*) from next))
+     for update skip locked
+  ),
+  claimed as (
+    update executions e
+       set status = 'running', attempts = e.attempts + 1, worker_id = worker,
+           lease_until = now() + lease_ms * interval '1 millisecond',
+           started_at = coalesce(e.started_at, now()), updated_at = now()
+     where e.id = any(array(select id from next union all select id from due)) -- by primary key
+    returning e.id, e.kind, e.name, e.queue, e.inputs, e.priority, e.attempts, e.max_attempts,
+              e.retry, e.timeout_ms, e.run_at, e.trace_context,
+              case when e.kind = 'workflow' and e.attempts = 1
+                   then json_build_object('version', e.version, 'startedAt', e.started_at,
+                                          'wakeSeq', e.wake_seq)::text end as first_step
+  ),
+  started as (
+    insert into events (execution_id, type, attempt, worker_id)
+    select c.id, 'started', c.attempts, worker from claimed c
+  )
+  select c.id, c.kind, c.name, c.queue, c.inputs::text, c.priority, c.attempts, c.max_attempts,
+         c.retry::text, c.timeout_ms, c.trace_context::text, c.first_step,
+         greatest(0, date_part('epoch', clock_timestamp() - c.run_at) * 1000)
+    from claimed c
+   order by c.priority desc, c.run_at, c.id;
+end $$;
+
 CREATE FUNCTION rhythm.delete_execution_events() RETURNS trigger
     LANGUAGE plpgsql
     AS $$

@@ -124,7 +124,9 @@ async function idleLoad(system: System): Promise<number> {
 
 async function run(system: System) {
   const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
-  const dbName = `bench_queue_${system.name.replace(/[^a-z]/g, "_")}`;
+  // BENCH_DB: a prefix of the database names, so that two runs at once do not drop each other's
+  const prefix = Deno.env.get("BENCH_DB") ?? "bench_queue";
+  const dbName = `${prefix}_${system.name.replace(/[^a-z]/g, "_")}`;
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.unsafe(`create database ${dbName}`);
   await admin.end();

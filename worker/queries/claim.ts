@@ -3,10 +3,12 @@
  *
  * Invariants: only `pending` rows whose `run_at` has come, in the worker's queues and with a
  * name the worker can run (any workflow when `workflows` is set, plus `suspended` workflows
- * whose deadline has come, see migrations/0003); highest priority first, then oldest `run_at`, then id; rows locked by
- * a concurrent claim are skipped (`for update skip locked`), so two workers never claim the same
- * row. Each claim increments `attempts`, sets the lease (`worker_id`, `lease_until`) and writes a
- * `started` event; `(worker_id, attempts)` is the fencing token of every later change.
+ * whose deadline has come, see migrations/0003); highest priority first, then oldest `run_at`,
+ * then id; rows locked by a concurrent claim are skipped (`for update skip locked`), so two
+ * workers never claim the same row. Each claim increments `attempts`, sets the lease
+ * (`worker_id`, `lease_until`) and writes a `started` event; `(worker_id, attempts)` is the
+ * fencing token of every later change. The statement is the function `claim_executions`
+ * (migrations/0007), whose plan is made once per connection.
  *
  * Asynchronous commit: a claim commits with `synchronous_commit = off` (set for this
  * transaction only), saving a WAL flush on the hot path. A claim lost to a server crash leaves
@@ -47,51 +49,11 @@ export interface ClaimedExecution {
 }
 
 const sql = `
-with next as (
-  -- One ordered scan of executions_ready per queue (a plain "queue = any(…)" would read and
-  -- sort every pending row), then the best $3 over all queues. Rows a queue's scan locked but
-  -- the outer limit dropped stay locked only until this statement's transaction ends.
-  select c.id from unnest($1::text[]) as q(queue)
-  cross join lateral (
-    select e.id, e.priority, e.run_at from executions e
-     where e.queue = q.queue and e.status = 'pending' and e.run_at <= now()
-       and ((e.kind = 'task' and e.name = any($2::text[])) or (e.kind = 'workflow' and $6::bool))
-     order by e.priority desc, e.run_at, e.id
-     limit $3
-     for update skip locked
-  ) c
-  order by c.priority desc, c.run_at, c.id
-  limit $3
-),
-due as (
-  select id from executions
-   where $6::bool and status = 'suspended' and run_at <= now() and queue = any($1::text[])
-   order by run_at
-   limit greatest(0, $3 - (select count(*) from next))
-   for update skip locked
-),
-claimed as (
-  update executions e
-     set status = 'running', attempts = e.attempts + 1, worker_id = $4,
-         lease_until = now() + $5 * interval '1 millisecond',
-         started_at = coalesce(e.started_at, now()), updated_at = now()
-   where e.id = any(array(select id from next union all select id from due)) -- by primary key
-  returning e.id, e.kind, e.name, e.queue, e.inputs::text as inputs, e.priority,
-            e.attempts as attempt, e.max_attempts as "maxAttempts", e.retry::text as retry,
-            e.timeout_ms as "timeoutMs", e.run_at, e.trace_context::text as "traceContext",
-            case when e.kind = 'workflow' and e.attempts = 1
-                 then json_build_object('version', e.version, 'startedAt', e.started_at,
-                                        'wakeSeq', e.wake_seq)::text end as "firstStep"
-),
-started as (
-  insert into events (execution_id, type, attempt, worker_id)
-  select id, 'started', attempt, $4 from claimed
-)
-select id, kind, name, queue, inputs, priority, attempt, "maxAttempts", retry, "timeoutMs",
-       "traceContext", "firstStep", greatest(0, extract(epoch from clock_timestamp() - run_at) * 1000)::float8 as "waitedMs"
-  from claimed
- where set_config('synchronous_commit', 'off', true) is not null -- see "Asynchronous commit"
- order by priority desc, run_at, id`;
+select id, kind, name, queue, inputs, priority, attempt, max_attempts as "maxAttempts", retry,
+       timeout_ms as "timeoutMs", trace_context as "traceContext", first_step as "firstStep",
+       waited_ms as "waitedMs"
+  from claim_executions($1::text[], $2::text[], $3::int, $4::uuid, $5::int, $6::bool)
+ where set_config('synchronous_commit', 'off', true) is not null -- see "Asynchronous commit"`;
 
 /** Parameters of {@link claimExecutions}. */
 export interface ClaimOptions {
