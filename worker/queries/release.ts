@@ -15,7 +15,8 @@ with released as (
      set status = 'pending', worker_id = null, lease_until = null, run_at = now(),
          updated_at = now()
     from unnest($1::uuid[], $2::int[]) as r(id, attempt)
-   where e.id = r.id and e.status = 'running' and e.worker_id = $3 and e.attempts = r.attempt
+   where e.id = r.id -- the fence as one case: see completeBatchCte in complete.ts
+     and case when e.status = 'running' and e.worker_id = $3 then e.attempts = r.attempt end
   returning e.id, e.queue, e.attempts
 ),
 event as (

@@ -50,8 +50,9 @@ claimed as (
          lease_until = now() + $8 * interval '1 millisecond',
          started_at = coalesce(w.started_at, now()), updated_at = now()
     from unnest($5::uuid[], $6::int[], $7::int[]) as p(id, attempt, wake_seq)
-   where w.id = any($5::uuid[]) and w.id = p.id
-     and w.status = 'suspended' and w.attempts = p.attempt and w.wake_seq = p.wake_seq
+   where w.id = p.id -- the condition as one case: see completeBatchCte in complete.ts
+     and case when w.status = 'suspended'
+              then w.attempts = p.attempt and w.wake_seq = p.wake_seq end
      and exists (select 1 from done where done.parent_id = w.id)
      -- every child completed here is one the worker delivers, to a handle still waited on
      and not exists (
