@@ -4,7 +4,8 @@
  *
  *   cd bench/queue && npm install && cd ../.. && node_modules/.bin/deno run -A bench/queue/bench.ts
  *
- * Per system: 5,000 tasks enqueued in one batch, then drained by one worker (in this process);
+ * Per system (after `BENCH_WARMUP` tasks enqueued and drained unmeasured, default 0): 5,000 tasks
+ * enqueued in one batch, then drained by one worker (in this process);
  * 5,000 enqueued one by one, then drained; enqueue-to-start latency with an idle worker (200
  * sequential samples); idle queries per second of a worker with nothing to do (counted in the
  * client driver); and
@@ -22,6 +23,8 @@ const SERVER = Deno.env.get("BENCH_SERVER") ??
   "postgres://postgres@127.0.0.1:5432";
 const N = Number(Deno.env.get("BENCH_TASKS") ?? 5000);
 const LATENCY_SAMPLES = 200;
+/** Tasks enqueued and drained before the measured part, by every system alike (default none). */
+const WARMUP = Number(Deno.env.get("BENCH_WARMUP") ?? 0);
 const IDLE_SECONDS = 10;
 
 interface Counters {
@@ -56,7 +59,9 @@ async function backendCpu(sql: postgres.Sql): Promise<Map<number, number>> {
   const cpu = new Map<number, number>();
   for (const { pid } of rows) {
     try {
-      const fields = (await Deno.readTextFile(`/proc/${pid}/stat`)).split(") ")[1].split(" ");
+      const fields = (await Deno.readTextFile(`/proc/${pid}/stat`)).split(
+        ") ",
+      )[1].split(" ");
       cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_US); // utime + stime
     } catch {
       // exited, or the server is not local
@@ -90,10 +95,26 @@ async function drain(
   const server1 = await backendCpu(sql);
   let serverUs = 0;
   for (const [pid, us] of server1) serverUs += us - (server0.get(pid) ?? 0);
-  cpu.push({ serverUs: serverUs / N, clientUs: (client.user + client.system) / N });
+  cpu.push({
+    serverUs: serverUs / N,
+    clientUs: (client.user + client.system) / N,
+  });
   await system.stop();
   console.error(`  ${label}: drained ${N} in ${seconds.toFixed(2)} s`);
   return N / seconds;
+}
+
+/** Enqueues and drains `n` tasks, unmeasured: the first drain of a process runs cold code. */
+async function warmUp(system: System, n: number): Promise<void> {
+  if (n <= 0) return;
+  await system.enqueueBatch(n);
+  let done = 0;
+  const finished = Promise.withResolvers<void>();
+  await system.start(() => {
+    if (++done === n) finished.resolve();
+  });
+  await finished.promise;
+  await system.stop();
 }
 
 async function latency(system: System): Promise<{ p50: number; p99: number }> {
@@ -134,6 +155,7 @@ async function run(system: System) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   console.error(`${system.name} (${system.config})`);
   await system.setup(url);
+  await warmUp(system, WARMUP);
 
   const start = await counters(sql);
   let t0 = performance.now();
@@ -179,7 +201,9 @@ async function run(system: System) {
  * The machine's floor: the median round trip of `select 1` and of a one-row insert committed
  * synchronously, on a scratch table. Enqueue-to-start latency cannot beat the second.
  */
-async function baseline(): Promise<{ selectOneMs: number; insertCommitMs: number }> {
+async function baseline(): Promise<
+  { selectOneMs: number; insertCommitMs: number }
+> {
   const sql = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
   await sql`create temp table bench_floor (id serial, v text)`;
   const time = async (fn: () => Promise<unknown>) => {
@@ -192,7 +216,9 @@ async function baseline(): Promise<{ selectOneMs: number; insertCommitMs: number
     return +percentile(samples, 50).toFixed(2);
   };
   const selectOneMs = await time(() => sql`select 1`);
-  const insertCommitMs = await time(() => sql`insert into bench_floor (v) values ('x')`);
+  const insertCommitMs = await time(() =>
+    sql`insert into bench_floor (v) values ('x')`
+  );
   await sql.end();
   return { selectOneMs, insertCommitMs };
 }
@@ -204,4 +230,10 @@ for (const system of systems) {
   if (only && !only.has(system.name)) continue;
   results.push(await run(system));
 }
-console.log(JSON.stringify({ tasks: N, server: SERVER, baseline: floor, results }, null, 2));
+console.log(
+  JSON.stringify(
+    { tasks: N, server: SERVER, baseline: floor, results },
+    null,
+    2,
+  ),
+);
