@@ -216,9 +216,7 @@ async function baseline(): Promise<
     return +percentile(samples, 50).toFixed(2);
   };
   const selectOneMs = await time(() => sql`select 1`);
-  const insertCommitMs = await time(() =>
-    sql`insert into bench_floor (v) values ('x')`
-  );
+  const insertCommitMs = await time(() => sql`insert into bench_floor (v) values ('x')`);
   await sql.end();
   return { selectOneMs, insertCommitMs };
 }
