@@ -115,8 +115,10 @@ async function follow(
   const children = new Map<string, string>();
   for (;;) {
     const events = await getExecutionEvents(db, id);
-    for (const e of events.slice(seen)) {
-      const line = describe(e.type, e.attempt, e.data as Record<string, unknown> | null);
+    for (const [i, e] of events.slice(seen).entries()) {
+      // steps are numbered in order: one claim may run several (inline chains, docs/engine.md)
+      const step = events.slice(0, seen + i + 1).filter((x) => x.type === "step").length;
+      const line = describe(e.type, step, e.data as Record<string, unknown> | null);
       if (line) {
         console.log(`  ${line}`);
         await onLine(line);
@@ -138,12 +140,12 @@ async function follow(
   }
 }
 
-function describe(type: string, attempt: number | null, data: Record<string, unknown> | null) {
+function describe(type: string, step: number, data: Record<string, unknown> | null) {
   if (type === "step") {
     const started = (data?.started as string[] | undefined) ?? [];
     const what = started.length ? `started ${started.join(", ")}` : "no new work";
     const waiting = (data?.waiting as string[] | undefined)?.length ?? 0;
-    return `step ${attempt}: ${what}` + (waiting ? `; waiting on ${waiting} handle(s)` : "");
+    return `step ${step}: ${what}` + (waiting ? `; waiting on ${waiting} handle(s)` : "");
   }
   if (type === "log") return `log: ${data?.message}`;
   if (type === "signal") return `signal ${data?.name} received`;

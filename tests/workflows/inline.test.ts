@@ -48,15 +48,21 @@ forEachDriver("inline chains", (t) => {
     expect((await settled(t.db, id)).output).toEqual([2, 3, 4]);
     // no load: the first step's input comes with its claim, the others from memory
     expect(r.statements.filter(isLoad)).toHaveLength(0);
-    const types = (await getExecutionEvents(t.db, id)).map((e) => e.type);
+    const events = await getExecutionEvents(t.db, id);
     // the workflow stays running from its claim to its end: no suspension, no second claim
-    expect(types).toEqual([
+    expect(events.map((e) => e.type)).toEqual([
       "created",
       "started",
       "step",
       "step",
       "step",
       "completed",
+    ]);
+    const steps = events.filter((e) => e.type === "step").map((e) => e.data);
+    expect(steps).toMatchObject([
+      { step: 1, chain: 1, received: 0 },
+      { step: 1, chain: 2, received: 1 },
+      { step: 1, chain: 3, received: 1 },
     ]);
     const tasks = await tasksOf(t, id);
     expect(tasks.map((x) => [x.status, x.attempts, x.output])).toEqual([

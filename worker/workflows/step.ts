@@ -188,12 +188,12 @@ async function runStep(
         next: first,
         snapshot: snapshotWithCarrier(result.advanced.state, trace),
         finish: null,
-        event: stepEvent(row, delivery, outbox, result.advanced),
+        event: stepEvent(row, delivery, outbox, result.advanced, 1),
         logs: outbox.logs,
         traceContext: carrierText(stepTrace),
       };
       const line = describeStep(row, "running", outbox, result.advanced);
-      return await writeLink(ch, item, line, result.advanced.state);
+      return await writeLink(ch, item, line, result.advanced.state, 1);
     }
     const commit = toCommit(
       row,
@@ -291,6 +291,8 @@ interface Link {
   state: AdvanceResult["state"];
   /** JSON text of the trace carrier of the step that started the task. */
   traceContext: string | null;
+  /** The step's place in the chain (1 = the claimed step). */
+  index: number;
 }
 
 /**
@@ -309,13 +311,14 @@ async function writeLink(
   item: CheckpointItem,
   line: string,
   state: AdvanceResult["state"],
+  index: number,
 ): Promise<ChainNext> {
   const written = await checkpoint(ch, item);
   if (!written.committed) return refused(ch, written.held);
   if (written.queued) line = line.replace("step → running", "step → suspended");
   ch.deps.logger("info", line);
   if (written.queued || item.next === null) return null;
-  return { ch, next: item.next, state, traceContext: item.traceContext };
+  return { ch, next: item.next, state, traceContext: item.traceContext, index };
 }
 
 /**
@@ -400,7 +403,7 @@ async function nextStep(
     logs: plan.logs,
     traceContext,
   };
-  const event = stepEvent(row, received, plan, after);
+  const event = stepEvent(row, received, plan, after, from.index + 1);
   if (follow) {
     const item = {
       ...base,
@@ -409,7 +412,8 @@ async function nextStep(
       finish: null,
       event,
     };
-    return await writeLink(ch, item, describeStep(row, "running", plan, after), after.state);
+    const line = describeStep(row, "running", plan, after);
+    return await writeLink(ch, item, line, after.state, from.index + 1);
   }
   if (after.status !== "suspended" && startsNothing(plan)) {
     const o = outcomeOf(after, ch.trace);
@@ -446,6 +450,7 @@ async function nextStep(
     ch.trace,
     traceContext,
   );
+  commit.event = event; // the chain's last step, numbered in it
   const committed = await commitWithLocalStart(row, deps, commit, ch.slot, {
     ...ch.execution,
     wakeSeq: ch.wakeSeq,
@@ -575,9 +580,12 @@ function stepEvent(
   delivery: Delivery,
   outbox: Outbox,
   advanced: AdvanceResult,
+  chain?: number,
 ): string {
   return JSON.stringify({
     step: row.attempt,
+    // the k-th step of an inline chain, all under the same claim (`step`)
+    ...(chain === undefined ? {} : { chain }),
     received: delivery.resolutions.length,
     started: outbox.summary,
     waiting: advanced.waiting,

@@ -38,7 +38,9 @@ function stepSummary(d: Record<string, unknown>): string {
   if (started.length) parts.push(`started ${started.join(", ")}`);
   const waiting = list(d.waiting);
   parts.push(waiting.length ? `waits on ${waiting.length}` : "ran to the end");
-  return `step ${d.step ?? ""}: ${parts.join("; ")}`;
+  // the k-th step of an inline chain shares its claim's number: step 1, 1.2, 1.3…
+  const chain = Number(d.chain) > 1 ? `.${d.chain}` : "";
+  return `step ${d.step ?? ""}${chain}: ${parts.join("; ")}`;
 }
 
 /**
