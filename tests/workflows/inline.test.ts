@@ -216,6 +216,25 @@ forEachDriver("inline chains", (t) => {
     expect(checkpoints).toBeLessThan(160);
   });
 
+  it("renews the workflow's and the task's leases while a long task runs inline", async () => {
+    await register(t.db, { long: 'let a = await Task.run("slow", 1)\nreturn a' });
+    let runs = 0;
+    await run(t, {
+      slow: async (n: number) => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 1500)); // five leases long
+        return n + 1;
+      },
+    }, { leaseMs: 300, heartbeatMs: 50 });
+    const id = await startWorkflow(t.db, "long");
+    expect((await settled(t.db, id)).output).toBe(2);
+    expect(runs).toBe(1);
+    const types = (await getExecutionEvents(t.db, id)).map((e) => e.type);
+    expect(types).not.toContain("lease_expired");
+    const [task] = await tasksOf(t, id);
+    expect(task).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
   it("hands the rest of a chain to the queue when its worker stops gracefully", async () => {
     await register(t.db, {
       pair: 'let a = await Task.run("first", 1)\nlet b = await Task.run("second", a)\nreturn b',
