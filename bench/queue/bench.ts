@@ -221,13 +221,19 @@ async function baseline(): Promise<
   return { selectOneMs, insertCommitMs };
 }
 
-const only = Deno.args.length ? new Set(Deno.args) : null;
+// systems named as arguments run in that order (the first one runs in a cold process)
+const chosen = Deno.args.length
+  ? Deno.args.map((name) => {
+    const found = systems.find((s) => s.name === name);
+    if (!found) {
+      throw new Error(`no system named ${name}: ${systems.map((s) => s.name).join(", ")}`);
+    }
+    return found;
+  })
+  : systems;
 const floor = await baseline();
 const results = [];
-for (const system of systems) {
-  if (only && !only.has(system.name)) continue;
-  results.push(await run(system));
-}
+for (const system of chosen) results.push(await run(system));
 console.log(
   JSON.stringify(
     { tasks: N, server: SERVER, baseline: floor, results },
