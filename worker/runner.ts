@@ -108,7 +108,7 @@ export function runExecution(row: ClaimedExecution, deps: RunnerDeps): InFlight 
   const settled = new Promise<void>((resolve) => (onSettled = resolve));
   const done = run(row, deps, attempt, onSettled).catch((error) => {
     onSettled();
-    deps.logger("error", `${label(row)}: could not record the outcome: ${describe(error)}`);
+    deps.logger("error", `${taskLabel(row)}: could not record the outcome: ${describe(error)}`);
   });
   return {
     id: row.id,
@@ -128,7 +128,7 @@ async function run(
 ) {
   // the info lines are not even built for the silent logger (one per transition adds up)
   const verbose = deps.logger !== silentLogger;
-  if (verbose) deps.logger("info", `started ${label(row)}`);
+  if (verbose) deps.logger("info", `started ${taskLabel(row)}`);
   const started = Date.now();
   let outcome: AttemptOutcome;
   try {
@@ -139,7 +139,7 @@ async function run(
   if (deps.isDead()) return;
   const reason = attempt.aborted ? attempt.reason : undefined;
   if (isInterruption(reason)) {
-    if (verbose) deps.logger("info", `${interruptionWord(reason)} ${label(row)}`);
+    if (verbose) deps.logger("info", `${interruptionWord(reason)} ${taskLabel(row)}`);
     return;
   }
   const ms = Date.now() - started;
@@ -245,8 +245,8 @@ async function recordCompletion(
 ) {
   const held = await deps.complete({ id: row.id, attempt: row.attempt, output });
   if (held) {
-    if (verbose) deps.logger("info", `completed ${label(row)} in ${ms} ms`);
-  } else deps.logger("warn", `lease lost: result of ${label(row)} discarded`);
+    if (verbose) deps.logger("info", `completed ${taskLabel(row)} in ${ms} ms`);
+  } else deps.logger("warn", `lease lost: result of ${taskLabel(row)} discarded`);
 }
 
 /**
@@ -275,7 +275,7 @@ export async function recordFailure(
     error: JSON.stringify(serialized),
     retryInMs,
   });
-  const what = `${label(row)} after ${ms} ms: ${serialized.name}: ${serialized.message}`;
+  const what = `${taskLabel(row)} after ${ms} ms: ${serialized.name}: ${serialized.message}`;
   if (!held) deps.logger("warn", `lease lost: failure of ${what} discarded`);
   else if (retry) deps.logger("warn", `retrying in ${retryInMs} ms ${what}`);
   else deps.logger("error", `failed ${what}`);
@@ -298,7 +298,15 @@ function interruptionWord(reason: unknown): string {
   return "interrupted by shutdown:";
 }
 
-function label(row: ClaimedExecution): string {
+/**
+ * A task attempt for log lines: name, id, attempt of the most.
+ *
+ * @example
+ * ```ts
+ * logger("info", `started ${taskLabel(row)}`); // "started send-email 0193… (attempt 1/3)"
+ * ```
+ */
+export function taskLabel(row: ClaimedExecution): string {
   return `${row.name} ${row.id} (attempt ${row.attempt}/${row.maxAttempts})`;
 }
 

@@ -127,6 +127,8 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     ? options.tasks
     : toTaskRegistry(options.tasks as never);
   const settings = resolveSettings(options);
+  // read on each use: a registry passed in may gain tasks later (`createTestEnv`'s `mockTask`)
+  const taskNames = () => [...registry.keys()];
   const logger = options.logger ?? consoleLogger;
   const inFlight = new Map<string, InFlight>();
   const timers: ReturnType<typeof setInterval>[] = [];
@@ -148,6 +150,10 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   let busySlots = 0;
   const passedSlots = new Set<string>(); // local tasks whose slot went to their parent's step
 
+  /** Whether this worker runs `name` tasks from `queue` now (registered, served, running). */
+  const runsHere = (name: string, queue: string) =>
+    state === "running" && !dead && registry.has(name) && settings.queues.includes(queue);
+
   const stepDeps = createStepDeps(
     db,
     id,
@@ -162,9 +168,10 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       db,
       workerId: id,
       leaseMs: settings.leaseMs,
-      names: [...registry.keys()],
-      canRun: (name, queue) =>
-        state === "running" && registry.has(name) && settings.queues.includes(queue),
+      get names() {
+        return taskNames();
+      },
+      canRun: runsHere,
       takeSlots(n) {
         const took = Math.max(0, Math.min(n, settings.concurrency - busySlots - reserved));
         busySlots += took;
@@ -210,14 +217,12 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
   if (stepDeps && continuation) {
     // two statements in flight: one is written while the next batch forms and is sent
     const checkpoint = createBatcher(
-      (items: CheckpointItem[]) =>
-        writeCheckpoints(db, id, settings.leaseMs, [...registry.keys()], items),
+      (items: CheckpointItem[]) => writeCheckpoints(db, id, settings.leaseMs, taskNames(), items),
       500,
       2,
     );
     stepDeps.inline = {
-      canRun: (name, queue) =>
-        state === "running" && !dead && registry.has(name) && settings.queues.includes(queue),
+      canRun: runsHere,
       checkpoint,
       runner: deps,
       track: (flight) => start(flight, true),
@@ -262,7 +267,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
       rows = await claimExecutions(db, {
         workerId: id,
         queues: settings.queues,
-        names: [...registry.keys()],
+        names: taskNames(),
         workflows: stepDeps !== null,
         limit,
         leaseMs: settings.leaseMs,
@@ -415,7 +420,7 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
           id,
           name: options.name ?? `worker-${id.slice(-12)}`,
           queues: settings.queues,
-          tasks: [...registry.keys()],
+          tasks: taskNames(),
           concurrency: settings.concurrency,
         });
         wakeup = createWakeup({

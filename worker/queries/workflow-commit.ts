@@ -125,8 +125,18 @@ function isSimple(c: Omit<StepCommit, "local">): boolean {
     c.tasks.every((t) => t.idempotencyKey === null && t.runAtMs === null && t.delayMs === 0);
 }
 
-/** A last step that starts and cancels nothing: the one-statement finish. */
-function startsNothing(c: StepCommit): boolean {
+/**
+ * A last step that starts and cancels nothing: the one-statement finish (also an inline chain's
+ * finishing checkpoint).
+ *
+ * @example
+ * ```ts
+ * if (startsNothing(outbox)) finishInOneStatement();
+ * ```
+ */
+export function startsNothing(
+  c: Pick<StepCommit, "cancelled" | "workflows" | "tasks" | "handles">,
+): boolean {
   return c.cancelled.length === 0 && c.workflows.length === 0 && c.tasks.length === 0 &&
     c.handles.length === 0;
 }

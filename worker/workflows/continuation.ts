@@ -139,7 +139,9 @@ export function createContinuation(deps: ContinuationDeps): Continuation {
 
   const local: LocalRun = {
     leaseMs: deps.leaseMs,
-    names: deps.names,
+    get names() {
+      return deps.names;
+    },
     reserve(list, ownSlot) {
       const wanted = list.map((t) => deps.canRun(t.name, t.queue));
       const count = wanted.filter(Boolean).length;

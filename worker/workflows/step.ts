@@ -25,14 +25,19 @@ import type { Db } from "../db/driver.ts";
 import { backoffDelay, sleep } from "../db/reconnect.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import type { ClaimedExecution } from "../queries/claim.ts";
-import { commitStep, startsLocally, type StepCommit } from "../queries/workflow-commit.ts";
+import {
+  commitStep,
+  startsLocally,
+  startsNothing,
+  type StepCommit,
+} from "../queries/workflow-commit.ts";
 import { loadStep, type StepExecution } from "../queries/workflow-load.ts";
 import type { StepOutcome } from "../queries/workflow-outcome.ts";
 import type { InFlight } from "../runner.ts";
 import type { Resolution } from "../../interpreter/mod.ts";
 import { type LoadedStep, type LocalRun, taskRow } from "./continuation.ts";
 import { type InlineDeps, type InlineTask, inlineTaskOf, runInline } from "./inline.ts";
-import { recordFailure } from "../runner.ts";
+import { recordFailure, taskLabel } from "../runner.ts";
 import type { CheckpointItem } from "../queries/workflow-checkpoint.ts";
 import { DEADLINE_HANDLE, type Outbox, planOutbox } from "./outbox.ts";
 import type { ProgramCache } from "./programs.ts";
@@ -590,16 +595,6 @@ function stepEvent(
     started: outbox.summary,
     waiting: advanced.waiting,
   });
-}
-
-/** A last step that starts and cancels nothing (as `workflow-commit.ts` finishes in one go). */
-function startsNothing(o: Outbox): boolean {
-  return o.tasks.length === 0 && o.workflows.length === 0 && o.handles.length === 0 &&
-    o.cancelled.length === 0;
-}
-
-function taskLabel(row: ClaimedExecution): string {
-  return `${row.name} ${row.id} (attempt ${row.attempt}/${row.maxAttempts})`;
 }
 
 function outcomeOf(advanced: AdvanceResult, trace: TraceCarrier): StepOutcome {
