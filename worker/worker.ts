@@ -92,7 +92,10 @@ export interface Worker {
   readonly listening: boolean;
   /** How many executions it is running now. */
   readonly running: number;
-  /** Registers the worker, starts listening, polling and heartbeats, and claims work. */
+  /**
+   * Registers the worker and claims work at once; starts heartbeats, polling and listening, and
+   * resolves when the LISTEN self-probe has answered (or timed out: polling only).
+   */
   start(): Promise<void>;
   /**
    * Stops claiming, waits up to `shutdownTimeoutMs` for running tasks, aborts and releases the
@@ -399,6 +402,21 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
     );
   }
 
+  /** Graceful stop: no more claims; running work finishes or is released by the deadline. */
+  async function shutDown() {
+    state = "stopping";
+    logger("info", `worker ${id} stopping: draining ${inFlight.size} running execution(s)`);
+    continuation?.clear();
+    await wakeup?.stop();
+    await Promise.all(claims);
+    await drain();
+    stopTimers();
+    await markWorkerStopped(db, id).catch((e) => logger("warn", `marking stopped: ${e.message}`));
+    state = "stopped";
+    trackRunningWorker(-1);
+    logger("info", `worker ${id} stopped`);
+  }
+
   function stopTimers() {
     for (const timer of timers.splice(0)) clearInterval(timer);
   }
@@ -423,49 +441,44 @@ export function createWorker(db: Db, options: WorkerOptions): Worker {
           tasks: taskNames(),
           concurrency: settings.concurrency,
         });
-        wakeup = createWakeup({
-          db,
-          queues: settings.queues,
-          pollIntervalMs: settings.pollIntervalMs,
-          listen: settings.listen,
-          probeTimeoutMs: settings.probeTimeoutMs,
-          onWake: wake,
-          onCancel: cancel,
-          logger,
-        });
-        listening = await wakeup.start();
       } catch (error) {
         state = "stopped";
         trackRunningWorker(-1);
-        await wakeup?.stop();
         throw error;
       }
+      wakeup = createWakeup({
+        db,
+        queues: settings.queues,
+        pollIntervalMs: settings.pollIntervalMs,
+        listen: settings.listen,
+        probeTimeoutMs: settings.probeTimeoutMs,
+        onWake: wake,
+        onCancel: cancel,
+        logger,
+      });
+      // Claim at once: LISTEN and its self-probe need a connection of their own and a round
+      // trip through the server (tens of ms), and a backlog may be waiting.
+      wake();
       every(settings.heartbeatMs, heartbeat);
       every(settings.reclaimIntervalMs, reclaim);
+      try {
+        listening = await wakeup.start();
+      } catch (error) {
+        if (state === "running") await shutDown();
+        throw error;
+      }
+      if (state !== "running") return; // stopped while the probe ran
       logger(
         "info",
         `worker ${id} started: queues ${settings.queues.join(", ")}; ` +
           `${registry.size} task(s); concurrency ${settings.concurrency}; ` +
           (listening ? "listening" : `polling every ${settings.pollIntervalMs} ms`),
       );
-      wake();
+      wake(); // work committed before LISTEN took effect woke nobody: look again
     },
     async stop() {
       if (state !== "running") return;
-      state = "stopping";
-      logger(
-        "info",
-        `worker ${id} stopping: draining ${inFlight.size} running execution(s)`,
-      );
-      continuation?.clear();
-      await wakeup?.stop();
-      await Promise.all(claims);
-      await drain();
-      stopTimers();
-      await markWorkerStopped(db, id).catch((e) => logger("warn", `marking stopped: ${e.message}`));
-      state = "stopped";
-      trackRunningWorker(-1);
-      logger("info", `worker ${id} stopped`);
+      await shutDown();
     },
     async simulateCrash() {
       if (state !== "running" && state !== "stopping") return;

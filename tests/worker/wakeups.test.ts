@@ -2,11 +2,17 @@ import { expect, it } from "vitest";
 import { getExecution, queueTask } from "../../worker/client.ts";
 import type { Db } from "../../worker/db/driver.ts";
 import { defineTask } from "../../worker/tasks.ts";
+import { createWorker } from "../../worker/worker.ts";
 import { forEachDriver } from "../helpers/db.ts";
 import { deferred, finished, memoryLogger, startWorker } from "../helpers/engine.ts";
 
 const echo = defineTask("echo", (x: unknown) => x);
 const NEVER = 3_600_000; // a poll interval that never fires during a test
+
+/** A Db whose LISTEN takes effect only when `gate` resolves (a slow listening connection). */
+function slowListener(db: Db, gate: Promise<void>): Db {
+  return { ...db, listen: async (...args) => (await gate, db.listen(...args)) };
+}
 
 /** A Db whose LISTEN "succeeds" but never delivers, like one behind a transaction pooler. */
 function deafListener(db: Db): Db {
@@ -43,6 +49,42 @@ forEachDriver("wake-ups", (t) => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const id = await queueTask(t.db, echo, "polled");
     expect((await finished(t.db, id)).output).toBe("polled");
+  });
+
+  it("claims a waiting backlog before its LISTEN has taken effect", async () => {
+    const id = await queueTask(t.db, echo, "backlog");
+    const gate = deferred();
+    const worker = createWorker(slowListener(t.db, gate.promise), {
+      tasks: [echo],
+      pollIntervalMs: NEVER,
+      logger: () => {},
+    });
+    t.defer(() => worker.stop());
+    let started = false;
+    const starting = worker.start().then(() => (started = true));
+    expect((await finished(t.db, id)).output).toBe("backlog");
+    expect(started).toBe(false); // still waiting for LISTEN
+    gate.resolve();
+    await starting;
+    expect(worker.listening).toBe(true);
+  });
+
+  it("looks again once LISTEN takes effect, for work queued while it was set up", async () => {
+    const gate = deferred();
+    const worker = createWorker(slowListener(t.db, gate.promise), {
+      tasks: [echo],
+      pollIntervalMs: NEVER,
+      logger: () => {},
+    });
+    t.defer(() => worker.stop());
+    const starting = worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first claim found nothing
+    const id = await queueTask(t.db, echo, "in the gap"); // its NOTIFY reaches nobody
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await getExecution(t.db, id))!.status).toBe("pending");
+    gate.resolve();
+    await starting;
+    expect((await finished(t.db, id)).output).toBe("in the gap");
   });
 
   it("falls back to polling, and says so, when the LISTEN self-probe gets no answer", async () => {
