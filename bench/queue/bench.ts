@@ -13,6 +13,15 @@
  * database's server backends (read from /proc: the server must be local) and of this process,
  * which noise from other work on the machine inflates far less than the rates. Prints JSON.
  *
+ * The enqueue-and-drain part runs `BENCH_ROUNDS` times (default 3), the systems taking turns
+ * (round 1 in the order given, round 2 starting with the second system …), each round in a fresh
+ * database; latency and idle load are measured in round 1 only (`BENCH_DRAIN_ONLY=1` skips them).
+ * Drain rates are reported per round and as medians over the rounds, with Rhythm's medians as
+ * ratios to the others'. The first system of round 1 runs in a cold process (JIT). Single drains
+ * of 5,000 tasks last 0.15–0.6 s here and swing by ±30% between identical runs, so the medians
+ * are the figures to compare. Each database is dropped after its round (`BENCH_KEEP=1` keeps
+ * them).
+ *
  * @module
  */
 import process from "node:process";
@@ -26,6 +35,9 @@ const LATENCY_SAMPLES = 200;
 /** Tasks enqueued and drained before the measured part, by every system alike (default none). */
 const WARMUP = Number(Deno.env.get("BENCH_WARMUP") ?? 0);
 const IDLE_SECONDS = 10;
+const ROUNDS = Math.max(1, Number(Deno.env.get("BENCH_ROUNDS") ?? 3));
+/** BENCH_DRAIN_ONLY=1: skip the latency and idle measurements (for sweeps of configurations). */
+const DRAIN_ONLY = Deno.env.get("BENCH_DRAIN_ONLY") === "1";
 
 interface Counters {
   xact: number;
@@ -143,7 +155,8 @@ async function idleLoad(system: System): Promise<number> {
   return (after - before) / IDLE_SECONDS;
 }
 
-async function run(system: System) {
+/** One round for one system: fresh database, enqueue and drain; latency and idle when `full`. */
+async function run(system: System, full: boolean) {
   const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
   // BENCH_DB: a prefix of the database names, so that two runs at once do not drop each other's
   const prefix = Deno.env.get("BENCH_DB") ?? "bench_queue";
@@ -172,13 +185,16 @@ async function run(system: System) {
     transactions: +((end.xact - start.xact) / (2 * N)).toFixed(2),
     rowsWritten: +((end.rows - start.rows) / (2 * N)).toFixed(2),
   };
-  const lat = await latency(system);
-  const idle = await idleLoad(system);
+  const lat = full ? await latency(system) : null;
+  const idle = full ? await idleLoad(system) : null;
   await system.close();
   await sql.end();
+  if (Deno.env.get("BENCH_KEEP") !== "1") {
+    const admin = postgres(`${SERVER}/postgres`, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
   return {
-    system: system.name,
-    config: system.config,
     enqueuePerSecond: {
       batch: Math.round(batchEnqueue),
       oneByOne: Math.round(singleEnqueue),
@@ -187,12 +203,56 @@ async function run(system: System) {
       afterBatch: Math.round(batchDrain),
       afterOneByOne: Math.round(singleDrain),
     },
-    latencyMs: { p50: +lat.p50.toFixed(2), p99: +lat.p99.toFixed(2) },
-    idleQueriesPerSecond: +idle.toFixed(2),
+    latencyMs: lat && { p50: +lat.p50.toFixed(2), p99: +lat.p99.toFixed(2) },
+    idleQueriesPerSecond: idle === null ? null : +idle.toFixed(2),
     perTask,
     cpuUsPerDrainedTask: {
       server: +((cpu[0].serverUs + cpu[1].serverUs) / 2).toFixed(1),
       client: +((cpu[0].clientUs + cpu[1].clientUs) / 2).toFixed(1),
+    },
+  };
+}
+
+type Round = Awaited<ReturnType<typeof run>>;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One system's rounds summed up: medians over the rounds, the first round's extras. */
+function summary(system: System, rounds: Round[]) {
+  const med = (pick: (r: Round) => number) => Math.round(median(rounds.map(pick)));
+  return {
+    system: system.name,
+    config: system.config,
+    enqueuePerSecond: {
+      batch: med((r) => r.enqueuePerSecond.batch),
+      oneByOne: med((r) => r.enqueuePerSecond.oneByOne),
+    },
+    drainPerSecond: {
+      afterBatch: med((r) => r.drainPerSecond.afterBatch),
+      afterOneByOne: med((r) => r.drainPerSecond.afterOneByOne),
+    },
+    drainRounds: rounds.map((
+      r,
+    ) => [r.drainPerSecond.afterBatch, r.drainPerSecond.afterOneByOne]),
+    latencyMs: rounds[0].latencyMs,
+    idleQueriesPerSecond: rounds[0].idleQueriesPerSecond,
+    perTask: {
+      transactions: +median(rounds.map((r) => r.perTask.transactions)).toFixed(
+        2,
+      ),
+      rowsWritten: +median(rounds.map((r) => r.perTask.rowsWritten)).toFixed(2),
+    },
+    cpuUsPerDrainedTask: {
+      server: +median(rounds.map((r) => r.cpuUsPerDrainedTask.server)).toFixed(
+        1,
+      ),
+      client: +median(rounds.map((r) => r.cpuUsPerDrainedTask.client)).toFixed(
+        1,
+      ),
     },
   };
 }
@@ -226,17 +286,46 @@ const chosen = Deno.args.length
   ? Deno.args.map((name) => {
     const found = systems.find((s) => s.name === name);
     if (!found) {
-      throw new Error(`no system named ${name}: ${systems.map((s) => s.name).join(", ")}`);
+      throw new Error(
+        `no system named ${name}: ${systems.map((s) => s.name).join(", ")}`,
+      );
     }
     return found;
   })
   : systems;
 const floor = await baseline();
-const results = [];
-for (const system of chosen) results.push(await run(system));
+const rounds = chosen.map(() => [] as Round[]);
+for (let round = 0; round < ROUNDS; round++) {
+  // round r starts with the r-th system, so that no system always follows the same one
+  for (let k = 0; k < chosen.length; k++) {
+    const i = (round + k) % chosen.length;
+    console.error(`round ${round + 1} of ${ROUNDS}`);
+    rounds[i].push(await run(chosen[i], round === 0 && !DRAIN_ONLY));
+  }
+}
+const results = chosen.map((system, i) => summary(system, rounds[i]));
+/** Rhythm's median drain rates ÷ each other system's. */
+const rhythm = results.find((r) => r.system === "rhythm");
+const ratios = rhythm
+  ? Object.fromEntries(
+    results.filter((r) => r !== rhythm).map((r) => [r.system, {
+      afterBatch: +(rhythm.drainPerSecond.afterBatch / r.drainPerSecond.afterBatch)
+        .toFixed(2),
+      afterOneByOne: +(rhythm.drainPerSecond.afterOneByOne / r.drainPerSecond.afterOneByOne)
+        .toFixed(2),
+    }]),
+  )
+  : {};
 console.log(
   JSON.stringify(
-    { tasks: N, server: SERVER, baseline: floor, results },
+    {
+      tasks: N,
+      rounds: ROUNDS,
+      server: SERVER,
+      baseline: floor,
+      rhythmDrainRatios: ratios,
+      results,
+    },
     null,
     2,
   ),

@@ -71,7 +71,7 @@ function rhythm(concurrency: number): System {
       concurrency / 2
     }, 2 claims in parallel, poll 2 s, LISTEN/NOTIFY`,
     async setup(url) {
-      db = counting(await connect(url, { max: 4 }));
+      db = counting(await connect(url, { max: Number(variant("RHYTHM_POOL") ?? 4) }));
       await migrate(db);
     },
     async enqueueBatch(n) {
@@ -102,7 +102,7 @@ function rhythm(concurrency: number): System {
 
 const quiet = new Logger(() => () => {});
 
-function graphile(concurrency: number, localQueue: number): System {
+function graphile(concurrency: number, localQueue: number, completeDelay: number): System {
   let utils: WorkerUtils;
   let runner: Runner | null = null;
   let url = "";
@@ -110,7 +110,7 @@ function graphile(concurrency: number, localQueue: number): System {
   return {
     name: "graphile-worker",
     config:
-      `concurrency ${concurrency}, localQueue ${localQueue}, completeJobBatchDelay 0, poll 2 s`,
+      `concurrency ${concurrency}, localQueue ${localQueue}, completeJobBatchDelay ${completeDelay}, poll 2 s`,
     async setup(u) {
       url = u;
       utils = await makeWorkerUtils({ connectionString: url, logger: quiet });
@@ -139,8 +139,8 @@ function graphile(concurrency: number, localQueue: number): System {
         preset: {
           worker: {
             localQueue: localQueue > 0 ? { size: localQueue } : undefined,
-            completeJobBatchDelay: 0,
-            failJobBatchDelay: 0,
+            completeJobBatchDelay: completeDelay,
+            failJobBatchDelay: completeDelay,
           },
         },
       } as never);
@@ -206,8 +206,9 @@ const variant = (name: string) => Deno.env.get(name);
 export const systems: System[] = [
   rhythm(Number(variant("RHYTHM_CONCURRENCY") ?? 2000)),
   graphile(
-    Number(variant("GRAPHILE_CONCURRENCY") ?? 100),
+    Number(variant("GRAPHILE_CONCURRENCY") ?? 24),
     Number(variant("GRAPHILE_LOCAL_QUEUE") ?? 1000),
+    Number(variant("GRAPHILE_COMPLETE_DELAY") ?? 0),
   ),
   pgBoss(Number(variant("PGBOSS_BATCH") ?? 100)),
 ];
