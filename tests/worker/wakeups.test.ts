@@ -3,15 +3,22 @@ import { getExecution, queueTask } from "../../worker/client.ts";
 import type { Db } from "../../worker/db/driver.ts";
 import { defineTask } from "../../worker/tasks.ts";
 import { createWorker } from "../../worker/worker.ts";
-import { forEachDriver } from "../helpers/db.ts";
+import { forEachDriver, type TestDatabase } from "../helpers/db.ts";
 import { deferred, finished, memoryLogger, startWorker } from "../helpers/engine.ts";
 
 const echo = defineTask("echo", (x: unknown) => x);
 const NEVER = 3_600_000; // a poll interval that never fires during a test
 
-/** A Db whose LISTEN takes effect only when `gate` resolves (a slow listening connection). */
-function slowListener(db: Db, gate: Promise<void>): Db {
-  return { ...db, listen: async (...args) => (await gate, db.listen(...args)) };
+/**
+ * Starts (without awaiting) a worker whose LISTEN takes effect only when the returned `listen()`
+ * is called, like one whose listening connection is slow to open; it never polls.
+ */
+function startWithSlowListen(t: TestDatabase) {
+  const gate = deferred();
+  const db: Db = { ...t.db, listen: async (...args) => (await gate.promise, t.db.listen(...args)) };
+  const worker = createWorker(db, { tasks: [echo], pollIntervalMs: NEVER, logger: () => {} });
+  t.defer(() => worker.stop());
+  return { worker, starting: worker.start(), listen: gate.resolve };
 }
 
 /** A Db whose LISTEN "succeeds" but never delivers, like one behind a transaction pooler. */
@@ -53,36 +60,23 @@ forEachDriver("wake-ups", (t) => {
 
   it("claims a waiting backlog before its LISTEN has taken effect", async () => {
     const id = await queueTask(t.db, echo, "backlog");
-    const gate = deferred();
-    const worker = createWorker(slowListener(t.db, gate.promise), {
-      tasks: [echo],
-      pollIntervalMs: NEVER,
-      logger: () => {},
-    });
-    t.defer(() => worker.stop());
+    const { worker, starting, listen } = startWithSlowListen(t);
     let started = false;
-    const starting = worker.start().then(() => (started = true));
+    void starting.then(() => (started = true));
     expect((await finished(t.db, id)).output).toBe("backlog");
     expect(started).toBe(false); // still waiting for LISTEN
-    gate.resolve();
+    listen();
     await starting;
     expect(worker.listening).toBe(true);
   });
 
   it("looks again once LISTEN takes effect, for work queued while it was set up", async () => {
-    const gate = deferred();
-    const worker = createWorker(slowListener(t.db, gate.promise), {
-      tasks: [echo],
-      pollIntervalMs: NEVER,
-      logger: () => {},
-    });
-    t.defer(() => worker.stop());
-    const starting = worker.start();
+    const { starting, listen } = startWithSlowListen(t);
     await new Promise((resolve) => setTimeout(resolve, 100)); // the first claim found nothing
     const id = await queueTask(t.db, echo, "in the gap"); // its NOTIFY reaches nobody
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await getExecution(t.db, id))!.status).toBe("pending");
-    gate.resolve();
+    listen();
     await starting;
     expect((await finished(t.db, id)).output).toBe("in the gap");
   });
