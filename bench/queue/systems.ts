@@ -154,12 +154,19 @@ function graphile(concurrency: number, localQueue: number, completeDelay: number
   };
 }
 
-function pgBoss(batchSize: number): System {
+function pgBoss(
+  batchSize: number,
+  burst: boolean,
+  pollSeconds: number,
+  localConcurrency: number,
+): System {
   let boss: PgBoss;
   let onTask = () => {};
   return {
     name: "pg-boss",
-    config: `batchSize ${batchSize}, burstWhenBatchFull, polling 0.5 s, LISTEN/NOTIFY`,
+    config:
+      `batchSize ${batchSize}${burst ? ", burstWhenBatchFull" : ""}, polling ${pollSeconds} s, ` +
+      `localConcurrency ${localConcurrency}, LISTEN/NOTIFY`,
     async setup(url) {
       boss = new PgBoss(
         { connectionString: url, useListenNotify: true } as never,
@@ -183,8 +190,9 @@ function pgBoss(batchSize: number): System {
         "noop",
         {
           batchSize,
-          burstWhenBatchFull: true,
-          pollingIntervalSeconds: 0.5,
+          burstWhenBatchFull: burst,
+          pollingIntervalSeconds: pollSeconds,
+          localConcurrency,
         },
         (jobs: unknown[]) => {
           for (const _ of jobs) onTask();
@@ -210,5 +218,10 @@ export const systems: System[] = [
     Number(variant("GRAPHILE_LOCAL_QUEUE") ?? 1000),
     Number(variant("GRAPHILE_COMPLETE_DELAY") ?? 0),
   ),
-  pgBoss(Number(variant("PGBOSS_BATCH") ?? 100)),
+  pgBoss(
+    Number(variant("PGBOSS_BATCH") ?? 100),
+    variant("PGBOSS_BURST") !== "0",
+    Number(variant("PGBOSS_POLL") ?? 0.5),
+    Number(variant("PGBOSS_LOCAL_CONCURRENCY") ?? 1),
+  ),
 ];
