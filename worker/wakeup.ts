@@ -130,7 +130,13 @@ export function createWakeup(options: WakeupOptions): Wakeup {
       options.logger("warn", `LISTEN failed (${(error as Error).message}): polling only`);
       return false;
     }
+    if (stopped) { // stopped while LISTEN was being set up: `stop` found nothing to unlisten
+      await unlisten().catch(() => {});
+      unlisten = null;
+      return false;
+    }
     if (await probe()) return true;
+    if (stopped) return false; // `stop` has unlistened
     options.logger(
       "warn",
       `LISTEN did not deliver a probe notification within ${options.probeTimeoutMs} ms ` +

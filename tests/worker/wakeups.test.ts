@@ -11,14 +11,24 @@ const NEVER = 3_600_000; // a poll interval that never fires during a test
 
 /**
  * Starts (without awaiting) a worker whose LISTEN takes effect only when the returned `listen()`
- * is called, like one whose listening connection is slow to open; it never polls.
+ * is called, like one whose listening connection is slow to open; it never polls. `subscribed()`
+ * counts its LISTEN subscriptions not yet undone.
  */
 function startWithSlowListen(t: TestDatabase) {
   const gate = deferred();
-  const db: Db = { ...t.db, listen: async (...args) => (await gate.promise, t.db.listen(...args)) };
+  let subscribed = 0;
+  const db: Db = {
+    ...t.db,
+    listen: async (...args) => {
+      await gate.promise;
+      const unlisten = await t.db.listen(...args);
+      subscribed++;
+      return () => (subscribed--, unlisten());
+    },
+  };
   const worker = createWorker(db, { tasks: [echo], pollIntervalMs: NEVER, logger: () => {} });
   t.defer(() => worker.stop());
-  return { worker, starting: worker.start(), listen: gate.resolve };
+  return { worker, starting: worker.start(), listen: gate.resolve, subscribed: () => subscribed };
 }
 
 /** A Db whose LISTEN "succeeds" but never delivers, like one behind a transaction pooler. */
@@ -79,6 +89,31 @@ forEachDriver("wake-ups", (t) => {
     listen();
     await starting;
     expect((await finished(t.db, id)).output).toBe("in the gap");
+  });
+
+  it("leaves nothing subscribed when stopped while LISTEN is being set up", async () => {
+    const { worker, starting, listen, subscribed } = startWithSlowListen(t);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await worker.stop();
+    listen();
+    await starting;
+    expect(worker.listening).toBe(false);
+    expect(subscribed()).toBe(0);
+  });
+
+  it("starts cleanly when stopped while its self-probe waits for an answer", async () => {
+    const worker = createWorker(deafListener(t.db), {
+      tasks: [echo],
+      pollIntervalMs: NEVER,
+      probeTimeoutMs: 300,
+      logger: () => {},
+    });
+    t.defer(() => worker.stop());
+    const starting = worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await worker.stop();
+    await expect(starting).resolves.toBeUndefined();
+    expect(worker.listening).toBe(false);
   });
 
   it("falls back to polling, and says so, when the LISTEN self-probe gets no answer", async () => {
