@@ -296,7 +296,8 @@ const chosen = Deno.args.length
 const floor = await baseline();
 const rounds = chosen.map(() => [] as Round[]);
 for (let round = 0; round < ROUNDS; round++) {
-  // round r starts with the r-th system, so that no system always follows the same one
+  // round r starts with the r-th system: each system takes each place in turn (the cyclic order,
+  // and so who runs before whom, stays the same)
   for (let k = 0; k < chosen.length; k++) {
     const i = (round + k) % chosen.length;
     console.error(`round ${round + 1} of ${ROUNDS}`);
