@@ -71,7 +71,7 @@ function rhythm(concurrency: number): System {
       concurrency / 2
     }, 2 claims in parallel, poll 2 s, LISTEN/NOTIFY`,
     async setup(url) {
-      db = counting(await connect(url, { max: Number(variant("RHYTHM_POOL") ?? 4) }));
+      db = counting(await connect(url, { max: 4 }));
       await migrate(db);
     },
     async enqueueBatch(n) {
