@@ -30,12 +30,24 @@ import { type System, systems } from "./systems.ts";
 
 const SERVER = Deno.env.get("BENCH_SERVER") ??
   "postgres://postgres@127.0.0.1:5432";
-const N = Number(Deno.env.get("BENCH_TASKS") ?? 5000);
+/** A whole number from the environment, at least `min`; anything else stops the bench at once. */
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+    Deno.exit(2);
+  }
+  return value;
+}
+
+const N = intEnv("BENCH_TASKS", 5000, 1);
 const LATENCY_SAMPLES = 200;
 /** Tasks enqueued and drained before the measured part, by every system alike (default none). */
-const WARMUP = Number(Deno.env.get("BENCH_WARMUP") ?? 0);
+const WARMUP = intEnv("BENCH_WARMUP", 0, 0);
 const IDLE_SECONDS = 10;
-const ROUNDS = Math.max(1, Number(Deno.env.get("BENCH_ROUNDS") ?? 3));
+const ROUNDS = intEnv("BENCH_ROUNDS", 3, 1);
 /** BENCH_DRAIN_ONLY=1: skip the latency and idle measurements (for sweeps of configurations). */
 const DRAIN_ONLY = Deno.env.get("BENCH_DRAIN_ONLY") === "1";
 
@@ -286,9 +298,8 @@ const chosen = Deno.args.length
   ? Deno.args.map((name) => {
     const found = systems.find((s) => s.name === name);
     if (!found) {
-      throw new Error(
-        `no system named ${name}: ${systems.map((s) => s.name).join(", ")}`,
-      );
+      console.error(`no system named ${name}: ${systems.map((s) => s.name).join(", ")}`);
+      Deno.exit(2);
     }
     return found;
   })
